@@ -1,0 +1,168 @@
+//! Market concentration of a supply: shares, Herfindahl–Hirschman index, top-k shares, N-1.
+//!
+//! # Formulas
+//! With supplier quantities `q_i ≥ 0` and a base `B` (the published world total, or the sum of
+//! the suppliers when the world total is missing), the share of supplier `i` is `s_i = q_i / B`.
+//!
+//! - HHI on fractions: `Σ s_i²`, in `[1/n, 1]` when the shares sum to one;
+//! - HHI on percentage points: `10 000 · Σ s_i²` (the U.S. DoJ/FTC scale, 0–10 000);
+//! - top-k share: the sum of the k largest shares;
+//! - N-1 coverage: `1 − s_max`, the fraction of supply left without the largest supplier.
+//!
+//! When `B` exceeds the sum of the listed suppliers (a world total that includes unlisted
+//! producers), the unlisted remainder is not one supplier, so it does not enter the HHI: the
+//! HHI is then a lower bound, and [`Concentration::unlisted_share`] says how much was left out.
+//!
+//! # References
+//! - U.S. Department of Justice and FTC, *Horizontal Merger Guidelines* (2010), §5.3.
+//! - European Commission, *Methodology for establishing the EU list of critical raw materials*
+//!   (2017), §3.2 (HHI on supply shares).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Which base a share was computed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareBase {
+    /// The published world total.
+    WorldTotal,
+    /// The sum of the listed suppliers (no world total was published).
+    SumOfSuppliers,
+}
+
+impl ShareBase {
+    /// The snake-case name for output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareBase::WorldTotal => "world_total",
+            ShareBase::SumOfSuppliers => "sum_of_suppliers",
+        }
+    }
+}
+
+/// The concentration of one supply (a mineral at a stage in a year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Concentration {
+    /// Shares of the suppliers as fractions, largest first, with their index in the input.
+    pub shares: Vec<(usize, f64)>,
+    /// The base the shares are of.
+    pub base: ShareBase,
+    /// The base quantity.
+    pub total: f64,
+    /// HHI on fractions (0–1).
+    pub hhi_fraction: f64,
+    /// HHI on percentage points (0–10 000).
+    pub hhi: f64,
+    /// Largest share.
+    pub top1: f64,
+    /// Sum of the three largest shares.
+    pub top3: f64,
+    /// Supply left without the largest supplier, as a fraction of the base.
+    pub n_minus_1: f64,
+    /// Share of the base not attributed to a listed supplier (0 on a sum-of-suppliers base).
+    pub unlisted_share: f64,
+}
+
+/// Computes [`Concentration`] from supplier quantities and an optional published total.
+///
+/// Negative or non-finite quantities are errors; suppliers with zero output get a zero share.
+/// A published total smaller than the sum of the suppliers (rounding: "World total
+/// (rounded)") is still used as the base, so shares can sum slightly above one, as in the
+/// publication.
+///
+/// ```
+/// use orewatch_core::metrics::concentration;
+/// // Two suppliers of 3 and 1 units: shares 0.75 and 0.25, HHI 0.625 = 6 250 points.
+/// let c = concentration(&[3.0, 1.0], None).unwrap();
+/// assert!((c.hhi - 6250.0).abs() < 1e-9);
+/// assert!((c.n_minus_1 - 0.25).abs() < 1e-12);
+/// ```
+pub fn concentration(quantities: &[f64], published_total: Option<f64>) -> Result<Concentration> {
+    for &q in quantities {
+        if !q.is_finite() || q < 0.0 {
+            return Err(Error::OutOfRange {
+                what: "supplier quantity",
+                expected: "finite and ≥ 0",
+                value: q,
+            });
+        }
+    }
+    let sum: f64 = quantities.iter().sum();
+    let (base, total) = match published_total {
+        Some(t) if t.is_finite() && t > 0.0 => (ShareBase::WorldTotal, t),
+        _ => (ShareBase::SumOfSuppliers, sum),
+    };
+    if total <= 0.0 {
+        return Err(Error::NoData {
+            what: "no supplier has a positive quantity".into(),
+        });
+    }
+    let mut shares: Vec<(usize, f64)> = quantities.iter().map(|q| q / total).enumerate().collect();
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let hhi_fraction: f64 = shares.iter().map(|(_, s)| s * s).sum();
+    let top1 = shares.first().map_or(0.0, |s| s.1);
+    let top3 = shares.iter().take(3).map(|s| s.1).sum();
+    let listed: f64 = shares.iter().map(|s| s.1).sum();
+    Ok(Concentration {
+        base,
+        total,
+        hhi_fraction,
+        hhi: hhi_fraction * 10_000.0,
+        top1,
+        top3,
+        n_minus_1: 1.0 - top1,
+        unlisted_share: (1.0 - listed).max(0.0),
+        shares,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn hhi_of_single_producer_is_10000() {
+        let c = concentration(&[42.0], None).unwrap();
+        assert_eq!(c.hhi, 10_000.0);
+        assert_eq!(c.top1, 1.0);
+        assert_eq!(c.n_minus_1, 0.0);
+    }
+
+    #[test]
+    fn cobalt_2023_share_of_world_total() {
+        // MCS2024 cobalt, mine production 2023: DR Congo 170,000 t of a 230,000 t world total.
+        let c = concentration(&[170_000.0, 17_000.0, 4_600.0], Some(230_000.0)).unwrap();
+        assert_eq!(c.base, ShareBase::WorldTotal);
+        assert!((c.top1 - 0.739_130).abs() < 1e-6);
+        // Hand computation: (170/230)² + (17/230)² + (4.6/230)² = 0.546314 + 0.005463 + 0.0004.
+        assert!((c.hhi_fraction - 0.552_177).abs() < 1e-6);
+        assert!(c.unlisted_share > 0.16 && c.unlisted_share < 0.17);
+    }
+
+    #[test]
+    fn bad_quantities_are_errors() {
+        assert!(concentration(&[1.0, -1.0], None).is_err());
+        assert!(concentration(&[0.0, 0.0], None).is_err());
+        assert!(concentration(&[f64::NAN], None).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn hhi_bounds_and_permutation_invariance(mut q in proptest::collection::vec(0.0f64..1e6, 1..30)) {
+            q[0] += 1.0;
+            let c = concentration(&q, None).unwrap();
+            let n = q.len() as f64;
+            prop_assert!(c.hhi <= 10_000.0 + 1e-6);
+            prop_assert!(c.hhi >= 10_000.0 / n - 1e-6);
+            let sum: f64 = c.shares.iter().map(|s| s.1).sum();
+            prop_assert!((sum - 1.0).abs() < 1e-9);
+            q.reverse();
+            let r = concentration(&q, None).unwrap();
+            prop_assert!((r.hhi - c.hhi).abs() < 1e-6);
+            prop_assert!((r.top3 - c.top3).abs() < 1e-12);
+        }
+    }
+}

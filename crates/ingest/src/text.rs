@@ -1,0 +1,119 @@
+//! Decoding files as their publishers ship them: UTF-8 with or without a BOM, Windows-1252.
+
+use std::borrow::Cow;
+
+use crate::{Error, Result};
+
+/// Decodes UTF-8, stripping a leading BOM. Invalid bytes are an error naming the file, the
+/// line and the byte offset in that line.
+pub fn decode_utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Cow::Borrowed(s)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let before = &bytes[..at];
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count() as u64;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            Err(Error::Encoding {
+                file: file.to_string(),
+                line,
+                offset: at - line_start,
+                encoding: "UTF-8",
+            })
+        }
+    }
+}
+
+/// Decodes Windows-1252 (the EU CRM 2023 appendix tables), which every byte sequence is. A
+/// file that is in fact valid UTF-8 is read as UTF-8, so a re-saved copy reads the same.
+pub fn decode_windows1252(bytes: &[u8]) -> Cow<'_, str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(s);
+    }
+    let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    s
+}
+
+/// A CSV reader over decoded text with flexible row lengths (rows are checked by the parsers,
+/// which report short rows with their line).
+pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+}
+
+/// A CSV reader for another delimiter (tab-separated GDELT, semicolon-separated exports).
+pub fn csv_reader_with(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes())
+}
+
+/// Reads the header row: the trimmed cell texts and a lookup from name to position.
+pub fn header(file: &str, rdr: &mut csv::Reader<&[u8]>) -> Result<Header> {
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => Ok(Header {
+            names: rec.iter().map(|s| s.trim().to_string()).collect(),
+        }),
+        Ok(false) => Err(Error::Empty {
+            file: file.to_string(),
+            reason: "no header row".into(),
+        }),
+        Err(e) => Err(Error::Row(crate::RowError::new(
+            file,
+            1,
+            None,
+            e.to_string(),
+        ))),
+    }
+}
+
+/// The header row of a CSV file.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Column names, trimmed.
+    pub names: Vec<String>,
+}
+
+impl Header {
+    /// Position of a column, by exact name.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// Position of a column that must exist; a header error naming it otherwise.
+    pub fn require(&self, file: &str, name: &str) -> Result<usize> {
+        self.position(name)
+            .ok_or_else(|| Error::header(file, name, "required column is missing"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_is_stripped_and_bad_bytes_located() {
+        assert_eq!(decode_utf8("f", b"\xEF\xBB\xBFa,b").unwrap(), "a,b");
+        match decode_utf8("f.csv", b"a,b\nc,\xFFd\n") {
+            Err(Error::Encoding { line, offset, .. }) => {
+                assert_eq!((line, offset), (2, 2));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn windows_1252_euro_sign() {
+        assert_eq!(decode_windows1252(b"204\x80"), "204€");
+    }
+}
