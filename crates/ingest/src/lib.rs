@@ -9,9 +9,20 @@
 //! data embedded in the binary ([`builtin`]).
 
 pub mod builtin;
+pub mod comtrade;
 mod error;
+pub mod eu_crm_2017;
+pub mod eu_crm_2023;
+pub mod geonames;
+pub mod natural_earth;
 pub mod reference;
+pub mod sites;
 pub mod text;
+pub mod ucdp_ged;
+pub mod usgs_mcs;
+pub mod usgs_salient;
+pub mod usgs_trends;
+pub mod wgi;
 
 pub use error::{Error, Parsed, Result, RowError};
 pub use reference::Reference;

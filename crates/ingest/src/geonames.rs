@@ -1,0 +1,1 @@
+//! Parser placeholder (being written).
