@@ -23,10 +23,13 @@
 
 pub mod classify;
 mod error;
+pub mod exposure;
 pub mod geo;
 mod id;
 pub mod metrics;
 pub mod model;
+pub mod news;
+pub mod scenario;
 
 pub use error::{Error, Result};
 pub use id::{CountryCode, MineralId, RegionCode};

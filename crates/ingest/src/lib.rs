@@ -8,11 +8,13 @@
 //! Parsers take bytes and a file name, so the same code reads a user's file and the built-in
 //! data embedded in the binary ([`builtin`]).
 
+pub mod acled;
 pub mod builtin;
 pub mod comtrade;
 mod error;
 pub mod eu_crm_2017;
 pub mod eu_crm_2023;
+pub mod gdelt;
 pub mod geonames;
 pub mod natural_earth;
 pub mod reference;

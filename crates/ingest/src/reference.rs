@@ -48,6 +48,8 @@ pub struct ReferenceFiles<'a> {
     pub minerals: &'a [u8],
     /// GeoNames `admin1_codes.csv`.
     pub admin1: &'a [u8],
+    /// `reference/region_aliases.csv`.
+    pub region_aliases: &'a [u8],
 }
 
 impl Reference {
@@ -67,6 +69,7 @@ impl Reference {
             country_aliases: get("reference/country_aliases.csv")?,
             minerals: get("reference/minerals.csv")?,
             admin1: get("geonames/admin1_codes.csv")?,
+            region_aliases: get("reference/region_aliases.csv")?,
         };
         let mut i18n = Vec::new();
         for lang in I18N_LANGUAGES {
@@ -97,10 +100,26 @@ impl Reference {
         let (regions, unmatched_admin1) = join_geonames_admin1(regions, &admin1, |c| {
             registry.get(c).map(|c| c.alpha2.clone())
         });
+        const ALIASES: &str = "reference/region_aliases.csv";
+        let mut aliases = Vec::new();
+        for (line, r) in rows(ALIASES, f.region_aliases)? {
+            let code = RegionCode::try_new(cell(&r, "code"))
+                .map_err(|e| bad(ALIASES, line, "code", e.to_string()))?;
+            aliases.push((cell(&r, "alias").to_string(), code));
+        }
+        let (regions, unknown) = RegionRegistry::new(regions).with_aliases(&aliases);
+        if let Some((alias, code)) = unknown.first() {
+            return Err(bad(
+                ALIASES,
+                0,
+                "code",
+                format!("alias {alias:?} names unknown region {code}"),
+            ));
+        }
         Ok(Reference {
             countries: registry,
             minerals,
-            regions: RegionRegistry::new(regions),
+            regions,
             unmatched_admin1,
         })
     }
@@ -180,21 +199,25 @@ fn parse_countries(f: &ReferenceFiles<'_>, i18n: &[(&str, &[u8])]) -> Result<Vec
     for (lang, bytes) in i18n {
         langs.push((*lang, parse_i18n(lang, bytes)?));
     }
-    let mut codes: HashMap<String, (Option<u16>, Option<String>)> = HashMap::new();
+    // A second row for a country adds a historical GW number (predecessor state).
+    let mut codes: HashMap<String, (Vec<u16>, Option<String>)> = HashMap::new();
     for (line, r) in rows("reference/country_codes.csv", f.country_codes)? {
-        let gw = match cell(&r, "gw_code") {
-            "" => None,
-            s => Some(s.parse().map_err(|_| {
+        let entry = codes.entry(cell(&r, "alpha3").to_string()).or_default();
+        let gw = cell(&r, "gw_code");
+        if !gw.is_empty() {
+            let gw: u16 = gw.parse().map_err(|_| {
                 bad(
                     "reference/country_codes.csv",
                     line,
                     "gw_code",
                     "not a number",
                 )
-            })?),
-        };
-        let wb = Some(cell(&r, "wb_code").to_string()).filter(|s| !s.is_empty());
-        codes.insert(cell(&r, "alpha3").to_string(), (gw, wb));
+            })?;
+            entry.0.push(gw);
+        }
+        if !cell(&r, "wb_code").is_empty() {
+            entry.1 = Some(cell(&r, "wb_code").to_string());
+        }
     }
     let mut out = Vec::new();
     let mut push = |file: &str,
@@ -215,7 +238,7 @@ fn parse_countries(f: &ReferenceFiles<'_>, i18n: &[(&str, &[u8])]) -> Result<Vec
                     .map_err(|_| bad(file, line, "numeric", "not a number"))?,
             ),
         };
-        let (gw, wb) = codes.get(a3).cloned().unwrap_or((None, None));
+        let (gws, wb) = codes.get(a3).cloned().unwrap_or_default();
         let mut names = names;
         for (lang, table) in &langs {
             for (k, n) in table.get(a2).into_iter().flatten().enumerate() {
@@ -232,13 +255,20 @@ fn parse_countries(f: &ReferenceFiles<'_>, i18n: &[(&str, &[u8])]) -> Result<Vec
         } else {
             fr.to_string()
         };
+        // ISO's inverted names ("Congo, The Democratic Republic of the") read badly in a
+        // table; the i18n English name is the natural order ("Democratic Republic of the Congo").
+        let en = match names.get("en") {
+            Some(natural) if en.contains(',') => natural.clone(),
+            _ => en.to_string(),
+        };
         out.push(Country {
             code,
             alpha2: a2.to_string(),
             numeric,
-            gw_code: gw,
+            gw_code: gws.first().copied(),
+            gw_historical: gws.iter().skip(1).copied().collect(),
             wb_code: wb.unwrap_or_else(|| a3.to_string()),
-            name_en: en.to_string(),
+            name_en: en,
             name_fr,
             names,
         });
@@ -478,6 +508,17 @@ mod tests {
             r.countries.resolve("États-Unis"),
             Some(Party::Country("USA".parse().unwrap()))
         );
+        let kp = r.regions.resolve(pak, "North-West Frontier").unwrap();
+        assert_eq!(kp.code.as_str(), "PK-KP");
+        let cod = r.countries.country("COD").unwrap();
+        assert_eq!(
+            r.regions
+                .resolve(cod, "North Kivu province")
+                .unwrap()
+                .code
+                .as_str(),
+            "CD-NK"
+        );
         let ba = r.regions.resolve(pak, "Baloutchistan").unwrap();
         assert_eq!(ba.code.as_str(), "PK-BA");
         assert_eq!(ba.geonames_admin1.as_deref(), Some("PK.02"));
@@ -486,5 +527,93 @@ mod tests {
             "chromium"
         );
         assert_eq!(r.countries.by_wb_code("XKX").unwrap().name_en, "Kosovo");
+        // Gleditsch–Ward: Yemen is 678 (UCDP's code), Yugoslavia 345 maps to its successor.
+        assert_eq!(r.countries.by_gw(678).unwrap().code.as_str(), "YEM");
+        assert_eq!(r.countries.by_gw(345).unwrap().code.as_str(), "SRB");
+        assert_eq!(r.countries.by_gw(340).unwrap().code.as_str(), "SRB");
+    }
+
+    #[test]
+    fn every_country_round_trips_through_its_codes_and_names() {
+        let r = Reference::builtin().unwrap();
+        for c in r.countries.countries() {
+            let me = Some(Party::Country(c.code));
+            assert_eq!(
+                r.countries.resolve(c.code.as_str()),
+                me,
+                "alpha-3 of {}",
+                c.name_en
+            );
+            assert_eq!(
+                r.countries.resolve(&c.alpha2),
+                me,
+                "alpha-2 of {}",
+                c.name_en
+            );
+            if let Some(n) = c.numeric {
+                assert_eq!(r.countries.by_numeric(n).map(|x| x.code), Some(c.code));
+            }
+            // English and French short names resolve back unless another country shares them.
+            for name in [&c.name_en, &c.name_fr] {
+                if let Some(p) = r.countries.resolve(name) {
+                    assert_eq!(p, me.unwrap(), "{name:?} resolves to another country");
+                }
+            }
+            assert!(
+                r.countries.resolve(&c.name_en).is_some(),
+                "{} does not resolve",
+                c.name_en
+            );
+        }
+    }
+
+    #[test]
+    fn mineral_registry_matches_the_published_lists() {
+        // The 2022 U.S. list (87 FR 10381) and the EU 2023 lists (Regulation (EU) 2024/1252),
+        // as transcribed in data/critical-minerals-lists/.
+        let r = Reference::builtin().unwrap();
+        let usgs =
+            builtin::file("critical-minerals-lists/usgs_2022_critical_minerals.csv").unwrap();
+        let listed: Vec<String> = rows("usgs", usgs)
+            .unwrap()
+            .into_iter()
+            .map(|(_, r)| cell(&r, "mineral").to_string())
+            .collect();
+        assert_eq!(listed.len(), 50);
+        for name in &listed {
+            let m = r
+                .minerals
+                .resolve(name)
+                .unwrap_or_else(|| panic!("{name} does not resolve"));
+            assert!(m.usgs_critical_2022, "{name} is on the USGS 2022 list");
+        }
+        for m in r.minerals.minerals() {
+            // Group entries (rare earths, PGMs) are flagged because their members are.
+            let is_group_entry = matches!(
+                m.id.as_str(),
+                "rare-earths" | "light-rare-earths" | "heavy-rare-earths" | "platinum-group-metals"
+            );
+            if m.usgs_critical_2022 && !is_group_entry {
+                assert!(
+                    listed
+                        .iter()
+                        .any(|n| r.minerals.resolve(n).map(|x| &x.id) == Some(&m.id)),
+                    "{} is flagged but not listed",
+                    m.id
+                );
+            }
+        }
+        let eu = builtin::file("critical-minerals-lists/eu_crm_2023.csv").unwrap();
+        for (line, row) in rows("eu", eu).unwrap() {
+            let name = cell(&row, "raw_material");
+            let strategic = cell(&row, "strategic") == "Y";
+            // "Bauxite/alumina/aluminium" and "Boron/borate" name one material each.
+            let m = r
+                .minerals
+                .resolve(name)
+                .unwrap_or_else(|| panic!("line {line}: {name} does not resolve"));
+            assert!(m.eu_critical_2023, "{name}");
+            assert_eq!(m.eu_strategic_2023, strategic, "{name}");
+        }
     }
 }

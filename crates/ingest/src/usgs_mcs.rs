@@ -1,1 +1,1491 @@
-//! Parser placeholder (being written).
+//! USGS Mineral Commodity Summaries (MCS): the world tables, one per commodity
+//! (`usgs-mcs/world_2024/mcs2024-<code>_world.csv`), as [`ProductionRecord`]s.
+//!
+//! # Layout
+//! `Source,Country,Type,<value and notes columns>`. Value columns carry the measure, an optional
+//! product word, the unit, an estimate flag and the year in their name (`Prod_t_2022`,
+//! `Prod_kt_est_2023`, `Prod_Sponge_t_Est_2023`, `Cap_Pigment_t_2022`, `Reserves_kt`,
+//! `Reserves_ore_K2O_equiv_kt`); `Prod_notes`/`Prod_note`/`Cap_notes`/`Reserves_notes` hold
+//! notes. Columns are found by position for the first three (the fluorspar files misname
+//! the third "Mine production, fluorspar") and by name for the rest.
+//!
+//! # Cells
+//! The abbreviations are the publisher's ("Explanation of abbreviations" in every MCS):
+//! `W` withheld, `NA` not available, `XX` not applicable, `E` net exporter, `—` zero,
+//! `>50`/`<100` bounds, a glued `e` an estimate (`e5,000`). Text in a number column ("Included
+//! in World total.", "Large") is kept as a [`Qualifier::Note`]. An empty cell means the table
+//! prints no figure there (refinery rows have no reserves) and yields no record.
+//!
+//! # Rows
+//! Each non-empty value cell of a row is one record; all-empty rows are padding and skipped.
+//! Rows that cannot be read (unknown country, a Type that names no stage, a truncated row) are
+//! returned as [`RowError`]s with their line and column; they never vanish.
+
+use orewatch_core::Stage;
+use orewatch_core::classify::{fold_name, strip_footnote_marks};
+use orewatch_core::model::{
+    Measure, Mineral, Party, ProductionRecord, Provenance, Qualifier, Unit,
+};
+
+use crate::text::{csv_reader, decode_utf8};
+use crate::{Error, Parsed, Reference, Result, RowError};
+
+/// The source name written into every record's provenance.
+pub const SOURCE: &str = "USGS MCS";
+
+/// The release a USGS file name belongs to: `mcs2024-cobal_world.csv` and
+/// `MCS2024_T5_Critical_Minerals_Salient.csv` → `MCS2024`. Directories are ignored.
+///
+/// ```
+/// use orewatch_ingest::usgs_mcs::release_from_file_name;
+/// assert_eq!(release_from_file_name("world_2023/mcs2023-cobal_world.csv").as_deref(),
+///            Some("MCS2023"));
+/// assert_eq!(release_from_file_name("cobalt.csv"), None);
+/// ```
+pub fn release_from_file_name(file: &str) -> Option<String> {
+    let name = base_name(file);
+    let b = name.as_bytes();
+    if b.len() < 7 || !name[..3].eq_ignore_ascii_case("mcs") {
+        return None;
+    }
+    let year = &name[3..7];
+    if !year.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // The year must not run on into more digits ("mcs20245" is no release).
+    if b.get(7).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(format!("MCS{year}"))
+}
+
+/// The USGS commodity code of a per-commodity file: `mcs2024-cobal_world.csv` → `cobal`,
+/// `mcs2023-zirco-hafni_world.csv` → `zirco-hafni`, `mcs2023tellu_salient.csv` → `tellu`.
+pub fn commodity_code(file: &str) -> Option<String> {
+    release_from_file_name(file)?;
+    let name = base_name(file);
+    let rest = name[7..].trim_start_matches(['-', '_']);
+    let code = rest.split('_').next().unwrap_or("");
+    let code = code
+        .strip_suffix(".csv")
+        .unwrap_or(code)
+        .to_ascii_lowercase();
+    let ok = !code.is_empty()
+        && code
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+    ok.then_some(code)
+}
+
+/// The minerals a USGS commodity code stands for.
+///
+/// Tries the code itself (`plati` → platinum and palladium); then each part of a compound
+/// code (`zirco-hafni` → `zirco`); then a registered code that the given one starts with, when
+/// exactly one does (`scandi` → `scand`, `thalli` → `thall`: the MCS2023 salient files use
+/// longer codes than the world files).
+pub fn minerals_for_code<'r>(code: &str, reference: &'r Reference) -> Vec<&'r Mineral> {
+    let code = code.trim().to_ascii_lowercase();
+    let direct = reference.minerals.by_usgs_code(&code);
+    if !direct.is_empty() {
+        return direct;
+    }
+    let mut parts: Vec<&Mineral> = Vec::new();
+    for part in code.split('-').filter(|p| !p.is_empty()) {
+        for m in reference.minerals.by_usgs_code(part) {
+            if !parts.iter().any(|x| x.id == m.id) {
+                parts.push(m);
+            }
+        }
+    }
+    if !parts.is_empty() {
+        return parts;
+    }
+    let mut prefixed: Vec<&Mineral> = Vec::new();
+    let mut codes: Vec<&str> = Vec::new();
+    for m in reference.minerals.minerals() {
+        for c in &m.usgs_codes {
+            if c.len() >= 4 && code.len() > c.len() && code.starts_with(c.as_str()) {
+                prefixed.push(m);
+                codes.push(c);
+            }
+        }
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.len() == 1 {
+        prefixed
+    } else {
+        Vec::new()
+    }
+}
+
+/// The mineral among `candidates` whose name appears in `text` (`" Mine production: Palladium"`
+/// → palladium). `None` when no candidate or more than one is named.
+pub(crate) fn mineral_named_in<'r>(candidates: &[&'r Mineral], text: &str) -> Option<&'r Mineral> {
+    let hay = format!(" {} ", fold_name(text));
+    let named: Vec<&'r Mineral> = candidates
+        .iter()
+        .copied()
+        .filter(|m| {
+            [m.name_en.as_str(), m.id.as_str()].iter().any(|n| {
+                let key = fold_name(&n.replace('-', " "));
+                !key.is_empty() && hay.contains(&format!(" {key} "))
+            })
+        })
+        .collect();
+    match named.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// Resolves a commodity as the MCS summary tables print it: `Aluminum (bauxite)`,
+/// `GRAPHITE (NATURAL)`, `STONE (DIMENSION)`, `TIN, refined`, `Platinum-Group Metals`.
+///
+/// Tries the text, the part before a comma, then for `A (B)`: `B A` ("natural graphite",
+/// "dimension stone"), `A`, `B`.
+pub(crate) fn resolve_commodity<'r>(reference: &'r Reference, raw: &str) -> Option<&'r Mineral> {
+    let full = squash(raw);
+    let mut tries: Vec<String> = vec![full.clone()];
+    let base = full.split(',').next().unwrap_or("").trim().to_string();
+    tries.push(base.clone());
+    if let Some(inner) = base.strip_suffix(')')
+        && let Some(open) = inner.find('(')
+    {
+        let a = inner[..open].trim();
+        let b = inner[open + 1..].trim();
+        tries.push(format!("{b} {a}"));
+        tries.push(a.to_string());
+        tries.push(b.to_string());
+    }
+    tries
+        .iter()
+        .filter(|t| !t.is_empty())
+        .find_map(|t| reference.minerals.resolve(t))
+}
+
+/// A parsed cell of a USGS table.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cell {
+    /// The number, when the cell holds one (the bound for `>`/`<`).
+    pub value: Option<f64>,
+    /// Both ends of a range (`50–300`).
+    pub range: Option<(f64, f64)>,
+    /// How the cell qualifies its number.
+    pub qualifier: Qualifier,
+    /// A glued estimate mark (`e5,000`).
+    pub estimated: bool,
+}
+
+impl Cell {
+    fn of(value: Option<f64>, qualifier: Qualifier) -> Cell {
+        Cell {
+            value,
+            range: None,
+            qualifier,
+            estimated: false,
+        }
+    }
+}
+
+/// Parses a strict decimal number: optional sign (ASCII or Unicode minus), digits with
+/// optional thousands commas, an optional fraction. No exponents, no `inf`/`NaN`.
+pub(crate) fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (neg, body) = if let Some(r) = s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+        (true, r.trim_start())
+    } else {
+        (false, s)
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let int_ok = !int.is_empty()
+        && int.bytes().all(|c| c.is_ascii_digit() || c == b',')
+        && int.as_bytes()[0].is_ascii_digit()
+        && !int.ends_with(',')
+        && !int.contains(",,");
+    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()));
+    if !(int_ok && frac_ok) {
+        return None;
+    }
+    let digits: String = body.chars().filter(|&c| c != ',').collect();
+    let v: f64 = digits.parse().ok()?;
+    v.is_finite().then_some(if neg { -v } else { v })
+}
+
+/// Parses a cell; `None` for an empty (or whitespace-only) cell.
+pub(crate) fn parse_cell(raw: &str) -> Option<Cell> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let cell = match t {
+        "W" => Cell::of(None, Qualifier::Withheld),
+        "NA" | "N/A" | "n/a" => Cell::of(None, Qualifier::NotAvailable),
+        "XX" => Cell::of(None, Qualifier::NotApplicable),
+        "E" => Cell::of(None, Qualifier::NetExporter),
+        // "— Zero." in the MCS explanation of abbreviations.
+        "—" | "--" => Cell::of(Some(0.0), Qualifier::Exact),
+        _ => {
+            if let Some(v) = parse_number(t) {
+                Cell::of(Some(v), Qualifier::Exact)
+            } else if let Some(rest) = t.strip_prefix('e')
+                && let Some(mut c) = parse_cell(rest).filter(|c| c.value.is_some())
+            {
+                c.estimated = true;
+                c
+            } else if let Some(rest) = t.strip_prefix(['>', '≥'])
+                && let Some(v) = parse_number(rest)
+            {
+                Cell::of(Some(v), Qualifier::AtLeast)
+            } else if let Some(rest) = t.strip_prefix(['<', '≤'])
+                && let Some(v) = parse_number(rest)
+            {
+                Cell::of(Some(v), Qualifier::AtMost)
+            } else if let Some((lo, hi)) = t.split_once(['–', '—'])
+                && let (Some(lo), Some(hi)) = (parse_number(lo), parse_number(hi))
+            {
+                Cell {
+                    value: None,
+                    range: Some((lo, hi)),
+                    qualifier: Qualifier::Range,
+                    estimated: false,
+                }
+            } else {
+                Cell::of(None, Qualifier::Note)
+            }
+        }
+    };
+    Some(cell)
+}
+
+/// Which group a value or notes column belongs to.
+fn measure_of_prefix(token: &str) -> Option<Measure> {
+    match token.to_ascii_lowercase().as_str() {
+        "prod" => Some(Measure::Production),
+        "cap" => Some(Measure::Capacity),
+        "reserves" => Some(Measure::Reserves),
+        _ => None,
+    }
+}
+
+/// A value column of a world table, from its name.
+#[derive(Debug, Clone, PartialEq)]
+struct ValueColumn {
+    measure: Measure,
+    /// Product words between the measure and the unit (`Sponge`, `ore K2O equiv`).
+    product: String,
+    unit: Unit,
+    estimated: bool,
+    year: Option<i32>,
+}
+
+/// What a header cell of a world table is.
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    Source,
+    Country,
+    Type,
+    Value(ValueColumn),
+    Notes(Measure),
+    Unnamed,
+}
+
+/// Reads a value or notes column name; `Err` with the reason when it is neither.
+fn parse_column_name(name: &str) -> std::result::Result<Column, String> {
+    let tokens: Vec<&str> = name.split('_').map(str::trim).collect();
+    let Some(measure) = tokens.first().and_then(|t| measure_of_prefix(t)) else {
+        return Err("not a Prod_, Cap_ or Reserves_ column".into());
+    };
+    let mut rest = &tokens[1..];
+    if let [only] = rest
+        && matches!(only.to_ascii_lowercase().as_str(), "note" | "notes")
+    {
+        return Ok(Column::Notes(measure));
+    }
+    let mut year = None;
+    if let [head @ .., last] = rest
+        && last.len() == 4
+        && last.bytes().all(|c| c.is_ascii_digit())
+    {
+        year = last.parse::<i32>().ok();
+        rest = head;
+    }
+    let mut estimated = false;
+    if let [head @ .., last] = rest
+        && last.eq_ignore_ascii_case("est")
+    {
+        estimated = true;
+        rest = head;
+    }
+    let Some((unit_token, product)) = rest.split_last() else {
+        return Err("no unit in the column name".into());
+    };
+    let unit: Unit = unit_token
+        .parse()
+        .map_err(|_| format!("unknown unit {unit_token:?} in the column name"))?;
+    Ok(Column::Value(ValueColumn {
+        measure,
+        product: product.join(" "),
+        unit,
+        estimated,
+        year,
+    }))
+}
+
+/// Classifies the header of a world table; a header error when it is not one.
+fn parse_world_header(file: &str, names: &[String]) -> Result<Vec<Column>> {
+    let expect = |i: usize, want: &str| -> Result<()> {
+        let got = names.get(i).map(String::as_str).unwrap_or("");
+        if got == want {
+            Ok(())
+        } else {
+            Err(Error::header(
+                file,
+                want,
+                format!(
+                    "expected column {want:?} in position {}, found {got:?}",
+                    i + 1
+                ),
+            ))
+        }
+    };
+    expect(0, "Source")?;
+    expect(1, "Country")?;
+    // The fluorspar files print a Type value ("Mine production, fluorspar") as the third
+    // header cell; any text that names a stage is taken as that slip.
+    let third = names.get(2).map(String::as_str).unwrap_or("");
+    if third != "Type" && Stage::from_usgs_type(third).is_none() {
+        return Err(Error::header(
+            file,
+            "Type",
+            format!("expected column \"Type\" in position 3, found {third:?}"),
+        ));
+    }
+    let mut cols = vec![Column::Source, Column::Country, Column::Type];
+    for name in &names[3..] {
+        if name.is_empty() {
+            cols.push(Column::Unnamed);
+            continue;
+        }
+        cols.push(parse_column_name(name).map_err(|reason| Error::header(file, name, reason))?);
+    }
+    if !cols.iter().any(|c| matches!(c, Column::Value(_))) {
+        return Err(Error::header(
+            file,
+            "Prod_*",
+            "no production, capacity or reserves column",
+        ));
+    }
+    Ok(cols)
+}
+
+/// Resolves a country as USGS prints it: the registry first ("New Caledonia11", "Chinae",
+/// "Congo (Kinshasa)" through an alias), then without a lower-case qualifier, which is returned
+/// for the series: "Brazil (beneficiated)" → Brazil + "beneficiated", "Argentina, crude ore" →
+/// Argentina + "crude ore", "World total (rounded), excluding United States" → the world.
+/// Qualifiers start with a lower-case letter, so that "Korea, North" is never read as "Korea".
+pub(crate) fn resolve_usgs_country(reference: &Reference, raw: &str) -> Option<(Party, String)> {
+    let mut name = raw;
+    let mut qualifiers: Vec<&str> = Vec::new();
+    for _ in 0..4 {
+        if let Some(p) = reference.countries.resolve(name) {
+            qualifiers.reverse();
+            return Some((p, qualifiers.join("; ")));
+        }
+        let (base, qualifier) = split_qualifier(strip_footnote_marks(name))?;
+        qualifiers.push(qualifier);
+        name = base;
+    }
+    None
+}
+
+/// Splits a trailing lower-case qualifier off a name: `", qualifier"` at parenthesis depth 0,
+/// else a trailing `"(qualifier)"`.
+fn split_qualifier(name: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    for (i, c) in name.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                let after = name[i + 1..].trim_start();
+                if after.starts_with(|c: char| c.is_lowercase()) {
+                    let base = name[..i].trim();
+                    return (!base.is_empty()).then_some((base, after.trim()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let inner = name.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let qualifier = inner[open + 1..].trim();
+    let base = inner[..open].trim();
+    (qualifier.starts_with(|c: char| c.is_lowercase()) && !base.is_empty())
+        .then_some((base, qualifier))
+}
+
+/// Type texts of the shipped files that [`Stage::from_usgs_type`] cannot place, or places
+/// against the publisher's own wording, keyed by commodity code and exact (trimmed) text.
+/// `None` marks a world-total row that covers all stages: it takes the file's stage.
+///
+/// The MCS2024 boron table shortened the MCS2023 Type texts; the stage of each is the one
+/// the MCS2023 file prints for the same country.
+const TYPE_STAGES: [(&str, &str, Option<Stage>); 5] = [
+    // MCS2023: "Mine production, ulexite" (Bolivia, Chile).
+    ("boron", "ulexite", Some(Stage::Mining)),
+    // MCS2023: "Mine production, boric oxide equivalent" (China).
+    ("boron", "boric oxide eqivalent", Some(Stage::Mining)),
+    // MCS2023: "Plant production, compounds" (Germany).
+    ("boron", "boron compounds", Some(Stage::Refining)),
+    // MCS2023: "Plant production, refined borates" (Turkey); the stage heuristic reads the
+    // word "borates" as mining.
+    ("boron", "refined borates", Some(Stage::Refining)),
+    // The "World total" row, all values XX.
+    ("boron", "boron total all types", None),
+];
+
+/// Type cells that carry no text: the stage comes from the file.
+fn is_placeholder_type(t: &str) -> bool {
+    matches!(t, "" | "NA" | "XX" | "—")
+}
+
+/// The stage of a Type text: `Ok(Some)` when it names one, `Ok(None)` when the row must take
+/// the file's stage, `Err` when it names none.
+fn stage_of_type(code: &str, type_text: &str) -> std::result::Result<Option<Stage>, ()> {
+    let t = type_text.trim();
+    if let Some((_, _, s)) = TYPE_STAGES
+        .iter()
+        .find(|(c, text, _)| *c == code && *text == t)
+    {
+        return Ok(*s);
+    }
+    if is_placeholder_type(t) {
+        return Ok(None);
+    }
+    Stage::from_usgs_type(t).map(Some).ok_or(())
+}
+
+/// The stage rows without one take: the majority stage of the file's typed rows, or for files
+/// with no typed row at all a per-commodity default. `None` when the rows tie.
+///
+/// Defaults: `fepig` (iron oxide pigments) → mining: the MCS2024 file prints no Type at all,
+/// and the same rows of the MCS2023 file read "Mine production, iron oxide pigments" (the MCS
+/// table is "World Mine Production and Reserves").
+fn file_stage(code: &str, typed: &[Stage]) -> Option<Stage> {
+    let mining = typed.iter().filter(|s| **s == Stage::Mining).count();
+    let refining = typed.len() - mining;
+    if typed.is_empty() {
+        return match code {
+            "fepig" => Some(Stage::Mining),
+            _ => None,
+        };
+    }
+    match mining.cmp(&refining) {
+        std::cmp::Ordering::Greater => Some(Stage::Mining),
+        std::cmp::Ordering::Less => Some(Stage::Refining),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Collapses runs of whitespace (including no-break spaces) to one space.
+pub(crate) fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalises a release cell (`MCS 2024` → `MCS2024`); `None` when it is not one.
+pub(crate) fn normalise_release(cell: &str) -> Option<String> {
+    let s: String = cell.split_whitespace().collect();
+    let ok = s.len() == 7
+        && s[..3].eq_ignore_ascii_case("mcs")
+        && s[3..].bytes().all(|c| c.is_ascii_digit());
+    ok.then(|| format!("MCS{}", &s[3..]))
+}
+
+/// The release of a row: its `Source` cell, or the file name's when the cell is empty.
+pub(crate) fn row_release(
+    file: &str,
+    line: u64,
+    field: &str,
+    cell: &str,
+    from_name: Option<&str>,
+) -> std::result::Result<String, RowError> {
+    if cell.trim().is_empty() {
+        return from_name.map(str::to_string).ok_or_else(|| {
+            RowError::new(
+                file,
+                line,
+                Some(field),
+                "empty release and none in the file name",
+            )
+        });
+    }
+    normalise_release(cell).ok_or_else(|| {
+        RowError::new(
+            file,
+            line,
+            Some(field),
+            format!("{cell:?} is not an MCS release"),
+        )
+    })
+}
+
+/// One non-empty data row as read.
+pub(crate) struct RawRow {
+    /// The 1-based line the row starts on.
+    pub line: u64,
+    /// The cells, untrimmed.
+    pub cells: Vec<String>,
+}
+
+/// Decodes and splits a file into its header and non-empty rows. A row the CSV reader cannot
+/// read becomes a reject.
+pub(crate) fn read_rows(
+    file: &str,
+    bytes: &[u8],
+) -> Result<(Vec<String>, Vec<RawRow>, Vec<RowError>)> {
+    let text = decode_utf8(file, bytes)?;
+    let mut rdr = csv_reader(&text);
+    let mut rec = csv::StringRecord::new();
+    let header = match rdr.read_record(&mut rec) {
+        Ok(true) => rec.iter().map(squash).collect::<Vec<_>>(),
+        Ok(false) => {
+            return Err(Error::Empty {
+                file: file.to_string(),
+                reason: "no header row".into(),
+            });
+        }
+        Err(e) => return Err(Error::Row(RowError::new(file, 1, None, e.to_string()))),
+    };
+    let lines = LineIndex::new(&text);
+    let mut rows = Vec::new();
+    let mut rejects = Vec::new();
+    loop {
+        let before = rdr.position().byte();
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {
+                let line = lines.line_at(rec.position().map_or(before, |p| p.byte()));
+                if rec.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                rows.push(RawRow {
+                    line,
+                    cells: rec.iter().map(str::to_string).collect(),
+                });
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = lines.line_at(e.position().map_or(before, |p| p.byte()));
+                rejects.push(RowError::new(file, line, None, e.to_string()));
+                break;
+            }
+        }
+    }
+    Ok((header, rows, rejects))
+}
+
+/// Byte offsets to 1-based line numbers.
+///
+/// The CSV reader's own line count lags by one after a CRLF line end (it consumes the `\n` of
+/// `\r\n` with the next record), so lines are counted here from the record's byte offset.
+struct LineIndex<'t> {
+    text: &'t [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> LineIndex<'t> {
+        let text = text.as_bytes();
+        LineIndex {
+            text,
+            newlines: (0..text.len()).filter(|&i| text[i] == b'\n').collect(),
+        }
+    }
+
+    /// The line of the first character at or after `offset` that is not a line break.
+    fn line_at(&self, offset: u64) -> u64 {
+        let len = self.text.len();
+        let mut at = usize::try_from(offset).unwrap_or(len).min(len);
+        while at < len && matches!(self.text[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        1 + self.newlines.partition_point(|&p| p < at) as u64
+    }
+}
+
+/// The number of cells a row needs: up to the last named column.
+pub(crate) fn needed_cells(header: &[String]) -> usize {
+    header
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1)
+}
+
+/// A short-row reject naming the first missing column.
+pub(crate) fn short_row(file: &str, row: &RawRow, header: &[String]) -> RowError {
+    let missing = header[row.cells.len()..]
+        .iter()
+        .find(|h| !h.is_empty())
+        .map(String::as_str);
+    RowError::new(
+        file,
+        row.line,
+        missing,
+        format!(
+            "truncated row: {} cells, the header names {}",
+            row.cells.len(),
+            needed_cells(header)
+        ),
+    )
+}
+
+/// Parses one MCS world table.
+///
+/// `file` is the file name (a path is fine: only its last component is used); it gives the
+/// commodity code and, for rows with an empty `Source`, the release. An unknown commodity
+/// code, a file that is not UTF-8, or a header that is not a world-table header stops the
+/// file; bad rows are returned as rejects.
+pub fn parse_world(
+    file: &str,
+    bytes: &[u8],
+    reference: &Reference,
+) -> Result<Parsed<ProductionRecord>> {
+    let file_name = base_name(file);
+    let code = commodity_code(file_name).ok_or_else(|| {
+        Error::header(
+            file_name,
+            "file name",
+            "expected mcsYYYY-<code>_world.csv: the commodity code comes from the file name",
+        )
+    })?;
+    let candidates = minerals_for_code(&code, reference);
+    if candidates.is_empty() {
+        return Err(Error::Reference {
+            file: file_name.to_string(),
+            source: orewatch_core::Error::UnknownMineral {
+                name: format!("USGS commodity code {code:?}"),
+            },
+        });
+    }
+    let (header, rows, rejects) = read_rows(file_name, bytes)?;
+    let columns = parse_world_header(file_name, &header)?;
+    let ctx = WorldFile {
+        file: file_name,
+        code: &code,
+        release: release_from_file_name(file_name),
+        header: &header,
+        columns: &columns,
+        candidates: &candidates,
+        reference,
+    };
+    let mut out = Parsed {
+        records: Vec::new(),
+        rejects,
+    };
+    let typed: Vec<Stage> = rows
+        .iter()
+        .filter_map(|r| {
+            let t = r.cells.get(2).map(String::as_str).unwrap_or("");
+            stage_of_type(&code, t).ok().flatten()
+        })
+        .collect();
+    let default_stage = file_stage(&code, &typed);
+    for row in &rows {
+        match ctx.row(row, default_stage) {
+            Ok(records) => out.records.extend(records),
+            Err(e) => out.rejects.push(e),
+        }
+    }
+    out.rejects.sort_by_key(|r| r.line);
+    Ok(out)
+}
+
+/// What every row of one world file shares.
+struct WorldFile<'a> {
+    file: &'a str,
+    code: &'a str,
+    release: Option<String>,
+    header: &'a [String],
+    columns: &'a [Column],
+    candidates: &'a [&'a Mineral],
+    reference: &'a Reference,
+}
+
+impl WorldFile<'_> {
+    fn reject(&self, line: u64, field: &str, reason: impl Into<String>) -> RowError {
+        RowError::new(self.file, line, Some(field), reason)
+    }
+
+    fn row(
+        &self,
+        row: &RawRow,
+        default_stage: Option<Stage>,
+    ) -> std::result::Result<Vec<ProductionRecord>, RowError> {
+        let line = row.line;
+        if row.cells.len() < needed_cells(self.header) {
+            return Err(short_row(self.file, row, self.header));
+        }
+        let cell = |i: usize| row.cells.get(i).map(String::as_str).unwrap_or("");
+        let release = row_release(self.file, line, "Source", cell(0), self.release.as_deref())?;
+        let country_raw = squash(cell(1));
+        let (party, country_qualifier) = resolve_usgs_country(self.reference, &country_raw)
+            .ok_or_else(|| {
+                self.reject(
+                    line,
+                    "Country",
+                    format!("unknown country or aggregate {country_raw:?}"),
+                )
+            })?;
+        let type_text = squash(cell(2));
+        let stage = match stage_of_type(self.code, &type_text) {
+            Ok(Some(s)) => s,
+            Ok(None) => default_stage.ok_or_else(|| {
+                self.reject(
+                    line,
+                    "Type",
+                    format!("Type {type_text:?} names no stage and the file has no single one"),
+                )
+            })?,
+            Err(()) => {
+                return Err(self.reject(
+                    line,
+                    "Type",
+                    format!("Type {type_text:?} names neither mining nor refining"),
+                ));
+            }
+        };
+        let mineral = match self.candidates {
+            [one] => *one,
+            many => mineral_named_in(many, &type_text).ok_or_else(|| {
+                let names: Vec<&str> = many.iter().map(|m| m.id.as_str()).collect();
+                self.reject(
+                    line,
+                    "Type",
+                    format!(
+                        "code {:?} stands for {} and the Type names none of them",
+                        self.code,
+                        names.join(", ")
+                    ),
+                )
+            })?,
+        };
+        let type_estimated = type_text.to_lowercase().contains("estimated");
+
+        // Notes by group; unnamed columns belong to the group of the column before them.
+        let mut notes: Vec<(Option<Measure>, String, String)> = Vec::new();
+        let mut group: Option<Measure> = None;
+        for (i, col) in self.columns.iter().enumerate() {
+            let text = squash(cell(i));
+            match col {
+                Column::Value(v) => group = Some(v.measure),
+                Column::Notes(m) => {
+                    group = Some(*m);
+                    if !text.is_empty() {
+                        notes.push((Some(*m), self.header[i].clone(), text));
+                    }
+                }
+                Column::Unnamed if !text.is_empty() => {
+                    notes.push((group, format!("column {}", i + 1), text));
+                }
+                _ => {}
+            }
+        }
+        // Cells beyond the header are kept as notes too.
+        for (i, c) in row.cells.iter().enumerate().skip(self.columns.len()) {
+            let text = squash(c);
+            if !text.is_empty() {
+                notes.push((group, format!("column {}", i + 1), text));
+            }
+        }
+
+        let mut records = Vec::new();
+        for (i, col) in self.columns.iter().enumerate() {
+            let Column::Value(vc) = col else { continue };
+            let raw = cell(i).trim();
+            let Some(parsed) = parse_cell(raw) else {
+                continue;
+            };
+            let canonical = mineral.canonical_unit;
+            if vc.unit.dimension() != canonical.dimension() {
+                return Err(self.reject(
+                    line,
+                    &self.header[i],
+                    format!(
+                        "unit {} cannot be converted to {}'s unit {}",
+                        vc.unit, mineral.id, canonical
+                    ),
+                ));
+            }
+            let mut series = if is_placeholder_type(&type_text) {
+                String::new()
+            } else {
+                type_text.clone()
+            };
+            for part in [vc.product.to_lowercase(), country_qualifier.clone()] {
+                if !part.is_empty() && !series.contains(&part) {
+                    if !series.is_empty() {
+                        series.push_str("; ");
+                    }
+                    series.push_str(&part);
+                }
+            }
+            records.push(ProductionRecord {
+                release: release.clone(),
+                mineral: mineral.id.clone(),
+                party,
+                country_raw: country_raw.clone(),
+                stage,
+                measure: vc.measure,
+                series,
+                year: vc.year,
+                value: parsed.value.map(|v| vc.unit.to_canonical(v)),
+                unit: vc.unit.canonical(),
+                original_value: parsed.value,
+                original_unit: vc.unit,
+                value_raw: raw.to_string(),
+                qualifier: parsed.qualifier,
+                estimated: vc.estimated || parsed.estimated || type_estimated,
+                notes: String::new(),
+                provenance: Provenance {
+                    source: SOURCE.to_string(),
+                    release: release.clone(),
+                    file: self.file.to_string(),
+                    line,
+                },
+            });
+        }
+        // Each record gets its group's notes; notes of a group with no record in this row
+        // (and of columns before any group) go to every record, labelled with their column.
+        let present: Vec<Measure> = records.iter().map(|r| r.measure).collect();
+        for rec in &mut records {
+            let mut parts: Vec<String> = Vec::new();
+            for (g, label, text) in &notes {
+                if *g == Some(rec.measure) {
+                    parts.push(text.clone());
+                } else if g.is_none_or(|g| !present.contains(&g)) {
+                    parts.push(format!("{label}: {text}"));
+                }
+            }
+            rec.notes = parts.join("; ");
+        }
+        Ok(records)
+    }
+}
+
+/// The last component of a path.
+pub(crate) fn base_name(file: &str) -> &str {
+    file.rsplit(['/', '\\']).next().unwrap_or(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin;
+    use orewatch_core::CountryCode;
+    use orewatch_core::model::Aggregate;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn reference() -> &'static Reference {
+        static R: OnceLock<Reference> = OnceLock::new();
+        R.get_or_init(|| Reference::builtin().expect("built-in reference"))
+    }
+
+    fn world(path: &str) -> Parsed<ProductionRecord> {
+        let bytes = builtin::file(path).unwrap_or_else(|| panic!("missing {path}"));
+        parse_world(path, bytes, reference()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn country(code: &str) -> Party {
+        Party::Country(CountryCode::try_new(code).unwrap())
+    }
+
+    /// The one record of a party, year, stage and measure.
+    fn find(
+        p: &Parsed<ProductionRecord>,
+        party: Party,
+        year: Option<i32>,
+        stage: Stage,
+        measure: Measure,
+    ) -> &ProductionRecord {
+        let hits: Vec<_> = p
+            .records
+            .iter()
+            .filter(|r| {
+                r.party == party && r.year == year && r.stage == stage && r.measure == measure
+            })
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "{party:?} {year:?} {stage} {measure:?}: {hits:#?}"
+        );
+        hits[0]
+    }
+
+    fn all_world_files() -> Vec<(&'static str, &'static [u8])> {
+        let mut v = builtin::files_under("usgs-mcs/world_2024/");
+        v.extend(builtin::files_under("usgs-mcs/world_2023/"));
+        v.extend(builtin::files_under("usgs-mcs/world_2022_subset/"));
+        v
+    }
+
+    #[test]
+    fn file_names_give_release_and_code() {
+        assert_eq!(
+            release_from_file_name("mcs2024-cobal_world.csv").as_deref(),
+            Some("MCS2024")
+        );
+        assert_eq!(
+            release_from_file_name("MCS2024_T5_Critical_Minerals_Salient.csv").as_deref(),
+            Some("MCS2024")
+        );
+        assert_eq!(
+            commodity_code("a/b/mcs2024-cobal_world.csv").as_deref(),
+            Some("cobal")
+        );
+        assert_eq!(
+            commodity_code("mcs2023-zirco-hafni_world.csv").as_deref(),
+            Some("zirco-hafni")
+        );
+        assert_eq!(
+            commodity_code("mcs2023tellu_salient.csv").as_deref(),
+            Some("tellu")
+        );
+        assert_eq!(commodity_code("cobalt.csv"), None);
+        let r = reference();
+        let ids = |c: &str| -> Vec<String> {
+            minerals_for_code(c, r)
+                .iter()
+                .map(|m| m.id.to_string())
+                .collect()
+        };
+        assert_eq!(ids("zirco-hafni"), ["zirconium"]);
+        assert_eq!(ids("scandi"), ["scandium"]);
+        assert_eq!(ids("plati").len(), 2);
+        assert!(ids("xyzzy").is_empty());
+    }
+
+    #[test]
+    fn cells_follow_the_mcs_abbreviations() {
+        let c = |s: &str| parse_cell(s).unwrap();
+        assert_eq!(c("72,000").value, Some(72_000.0));
+        assert_eq!(c("  1230 ").value, Some(1230.0));
+        assert_eq!(c("W").qualifier, Qualifier::Withheld);
+        assert_eq!(c("      NA").qualifier, Qualifier::NotAvailable);
+        assert_eq!(c("XX").qualifier, Qualifier::NotApplicable);
+        assert_eq!(c("E").qualifier, Qualifier::NetExporter);
+        assert_eq!(c("—").value, Some(0.0));
+        let gt = c(">100,000,000");
+        assert_eq!((gt.value, gt.qualifier), (Some(1e8), Qualifier::AtLeast));
+        let lt = c("<100");
+        assert_eq!((lt.value, lt.qualifier), (Some(100.0), Qualifier::AtMost));
+        let e = c(" e24,000");
+        assert_eq!((e.value, e.estimated), (Some(24_000.0), true));
+        assert_eq!(c("−84").value, Some(-84.0));
+        let r = c("500–14,000");
+        assert_eq!((r.value, r.range), (None, Some((500.0, 14_000.0))));
+        for note in [
+            "Included in World total.",
+            "Large",
+            "Less than ½ unit.",
+            "e",
+            "1e5",
+        ] {
+            let n = c(note);
+            assert_eq!((n.value, n.qualifier), (None, Qualifier::Note), "{note}");
+        }
+        assert!(parse_cell("   ").is_none());
+        assert_eq!(parse_number("1,2,3"), Some(123.0));
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_number("1."), None);
+    }
+
+    #[test]
+    fn column_names_carry_measure_unit_estimate_and_year() {
+        let v = |s: &str| match parse_column_name(s).unwrap() {
+            Column::Value(v) => v,
+            other => panic!("{s}: {other:?}"),
+        };
+        let c = v("Prod_kt_est_2023");
+        assert_eq!(
+            (c.measure, c.unit, c.estimated, c.year),
+            (Measure::Production, Unit::Kilotonne, true, Some(2023))
+        );
+        let c = v("Prod_Sponge_t_Est_2023");
+        assert_eq!(
+            (c.product.as_str(), c.unit, c.estimated),
+            ("Sponge", Unit::Tonne, true)
+        );
+        let c = v("Reserves_ore_K2O_equiv_kt");
+        assert_eq!(
+            (c.measure, c.product.as_str(), c.year),
+            (Measure::Reserves, "ore K2O equiv", None)
+        );
+        assert_eq!(v("Reserves_kt_2023").year, Some(2023));
+        assert_eq!(v("Cap_kg_2023").unit, Unit::Kilogram);
+        assert_eq!(v("Prod_mct_2022").unit, Unit::MegaCarat);
+        assert_eq!(v("Prod_mcm_2022").unit, Unit::MillionCubicMetres);
+        assert_eq!(v("Reserves_mmt").unit, Unit::Megatonne);
+        assert_eq!(
+            parse_column_name("Prod_note"),
+            Ok(Column::Notes(Measure::Production))
+        );
+        assert_eq!(
+            parse_column_name("Cap_notes"),
+            Ok(Column::Notes(Measure::Capacity))
+        );
+        assert!(parse_column_name("Prod_furlongs_2022").is_err());
+        assert!(parse_column_name("Price_dt").is_err());
+    }
+
+    #[test]
+    fn usgs_country_spellings_resolve() {
+        let r = reference();
+        let p = |s: &str| resolve_usgs_country(r, s);
+        assert_eq!(p("Congo (Kinshasa)"), Some((country("COD"), String::new())));
+        assert_eq!(p("New Caledonia11"), Some((country("NCL"), String::new())));
+        assert_eq!(p("Korea, Republic ofe").map(|x| x.0), Some(country("KOR")));
+        assert_eq!(p("Korea, North").map(|x| x.0), Some(country("PRK")));
+        assert_eq!(p("Burma").map(|x| x.0), Some(country("MMR")));
+        assert_eq!(
+            p("Brazil (crude and beneficiated)9"),
+            Some((country("BRA"), "crude and beneficiated".to_string()))
+        );
+        assert_eq!(
+            p("China (andalusite, crude ore)"),
+            Some((country("CHN"), "andalusite, crude ore".to_string()))
+        );
+        assert_eq!(
+            p("Argentina, crude ore"),
+            Some((country("ARG"), "crude ore".to_string()))
+        );
+        let world = Party::Aggregate(Aggregate::World);
+        assert_eq!(p("World total (rounded)10").map(|x| x.0), Some(world));
+        assert_eq!(
+            p("World total (rounded), excluding U.S. production").map(|x| x.0),
+            Some(world)
+        );
+        assert_eq!(p("World total, natural").map(|x| x.0), Some(world));
+        assert_eq!(
+            p("Other countries\u{a0}").map(|x| x.0),
+            Some(Party::Aggregate(Aggregate::OtherCountries))
+        );
+        assert_eq!(p("Atlantis (sunk)"), None);
+    }
+
+    /// Every world file of the three releases parses with no reject, and every row's country
+    /// resolves (a reject would name the field "Country").
+    #[test]
+    fn every_builtin_world_file_parses_cleanly() {
+        let files = all_world_files();
+        assert_eq!(files.len(), 77 + 77 + 12);
+        let mut total = 0;
+        for (path, bytes) in files {
+            let p = parse_world(path, bytes, reference()).unwrap_or_else(|e| panic!("{e}"));
+            assert!(p.rejects.is_empty(), "{path}: {:#?}", p.rejects);
+            assert!(!p.records.is_empty(), "{path}");
+            for r in &p.records {
+                assert_eq!(r.provenance.file, base_name(path));
+                assert_eq!(
+                    Some(r.release.clone()),
+                    release_from_file_name(path),
+                    "{path}"
+                );
+                assert!(r.provenance.line >= 2);
+            }
+            total += p.records.len();
+        }
+        // 1,227 + 1,203 + 190 rows (SOURCES.md); more than one figure per row.
+        assert!(total > 5_000, "{total}");
+    }
+
+    #[test]
+    fn cobalt_2024_matches_the_published_table() {
+        // MCS 2024, Cobalt, "World Mine Production and Reserves": Congo (Kinshasa) 170,000 t
+        // in 2023 (estimated), world total (rounded) 230,000 t.
+        let p = world("usgs-mcs/world_2024/mcs2024-cobal_world.csv");
+        let cod = find(
+            &p,
+            country("COD"),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert_eq!(cod.value, Some(170_000.0));
+        assert!(cod.estimated);
+        assert_eq!(cod.mineral.as_str(), "cobalt");
+        assert_eq!(cod.country_raw, "Congo (Kinshasa)");
+        assert_eq!(cod.provenance.source, "USGS MCS");
+        let world = Party::Aggregate(Aggregate::World);
+        let w = find(&p, world, Some(2023), Stage::Mining, Measure::Production);
+        assert_eq!(w.value, Some(230_000.0));
+        // MCS 2024 for 2022: Congo (Kinshasa) 144,000 of 197,000 t = 73.1 %.
+        let c22 = find(
+            &p,
+            country("COD"),
+            Some(2022),
+            Stage::Mining,
+            Measure::Production,
+        );
+        let w22 = find(&p, world, Some(2022), Stage::Mining, Measure::Production);
+        let share = c22.value.unwrap() / w22.value.unwrap();
+        assert!((share - 0.731).abs() < 0.0005, "{share}");
+        // The 2022 column is `Prod_t_est_2022`: estimated too.
+        assert!(c22.estimated);
+        // "New Caledonia11" keeps its printed name and resolves.
+        let ncl = find(
+            &p,
+            country("NCL"),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert_eq!(ncl.country_raw, "New Caledonia11");
+        assert_eq!(ncl.notes, "Overseas territory of France.");
+    }
+
+    #[test]
+    fn cobalt_2023_share_of_dr_congo() {
+        // MCS 2023, Cobalt: Congo (Kinshasa) 130,000 t of a world total of 190,000 t in 2022
+        // (estimated), 68.4 %.
+        let p = world("usgs-mcs/world_2023/mcs2023-cobal_world.csv");
+        let world = Party::Aggregate(Aggregate::World);
+        let c = find(
+            &p,
+            country("COD"),
+            Some(2022),
+            Stage::Mining,
+            Measure::Production,
+        );
+        let w = find(&p, world, Some(2022), Stage::Mining, Measure::Production);
+        assert_eq!((c.value, w.value), (Some(130_000.0), Some(190_000.0)));
+        let share = c.value.unwrap() / w.value.unwrap();
+        assert!((share - 0.684).abs() < 0.0005, "{share}");
+    }
+
+    #[test]
+    fn gallium_kilograms_become_tonnes() {
+        // MCS 2024, Gallium, primary production 2023: China 600,000 kg of 610,000 kg.
+        let p = world("usgs-mcs/world_2024/mcs2024-galli_world.csv");
+        let chn = find(
+            &p,
+            country("CHN"),
+            Some(2023),
+            Stage::Refining,
+            Measure::Production,
+        );
+        assert_eq!(chn.value, Some(600.0));
+        assert_eq!(chn.unit, Unit::Tonne);
+        assert_eq!(
+            (chn.original_value, chn.original_unit),
+            (Some(600_000.0), Unit::Kilogram)
+        );
+        let world = Party::Aggregate(Aggregate::World);
+        let w = find(&p, world, Some(2023), Stage::Refining, Measure::Production);
+        assert_eq!(w.value, Some(610.0));
+    }
+
+    #[test]
+    fn graphite_2024_china_share() {
+        // MCS 2024, Graphite (natural): China 1,230,000 t of 1,600,000 t in 2023, 76.9 %.
+        let p = world("usgs-mcs/world_2024/mcs2024-graph_world.csv");
+        let chn = find(
+            &p,
+            country("CHN"),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        let w = find(
+            &p,
+            Party::Aggregate(Aggregate::World),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert_eq!((chn.value, w.value), (Some(1_230_000.0), Some(1_600_000.0)));
+        assert!((chn.value.unwrap() / w.value.unwrap() - 0.769).abs() < 0.0005);
+    }
+
+    #[test]
+    fn kilotonnes_become_tonnes() {
+        // MCS 2024, Copper: world mine production 22,000 kt in 2023.
+        let p = world("usgs-mcs/world_2024/mcs2024-coppe_world.csv");
+        let w = find(
+            &p,
+            Party::Aggregate(Aggregate::World),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert_eq!(
+            (w.original_value, w.original_unit),
+            (Some(22_000.0), Unit::Kilotonne)
+        );
+        assert_eq!(w.value, Some(22_000_000.0));
+        // Refinery rows print no reserves: no reserves record at the refining stage.
+        assert!(
+            !p.records
+                .iter()
+                .any(|r| r.stage == Stage::Refining && r.measure == Measure::Reserves)
+        );
+    }
+
+    #[test]
+    fn platinum_and_palladium_are_split_by_type() {
+        let p = world("usgs-mcs/world_2024/mcs2024-plati_world.csv");
+        let minerals: std::collections::BTreeSet<&str> =
+            p.records.iter().map(|r| r.mineral.as_str()).collect();
+        assert_eq!(
+            minerals.into_iter().collect::<Vec<_>>(),
+            ["palladium", "platinum"]
+        );
+        for r in &p.records {
+            assert!(
+                r.series.to_lowercase().contains(r.mineral.as_str()),
+                "{r:?}"
+            );
+        }
+        let zaf_pt = p
+            .records
+            .iter()
+            .filter(|r| r.party == country("ZAF") && r.mineral.as_str() == "platinum")
+            .count();
+        assert!(zaf_pt >= 2);
+    }
+
+    #[test]
+    fn withheld_bounds_glued_estimates_and_notes() {
+        let all: Vec<ProductionRecord> = all_world_files()
+            .into_iter()
+            .flat_map(|(p, b)| parse_world(p, b, reference()).unwrap().records)
+            .collect();
+        let by_raw = |raw: &str| {
+            all.iter()
+                .find(|r| r.value_raw == raw)
+                .unwrap_or_else(|| panic!("no cell {raw:?}"))
+        };
+        let w = by_raw("W");
+        assert_eq!((w.value, w.qualifier), (None, Qualifier::Withheld));
+        let gt = by_raw(">17,000,000");
+        assert_eq!(gt.qualifier, Qualifier::AtLeast);
+        assert_eq!(gt.original_value, Some(17_000_000.0));
+        let e = by_raw("e5,000");
+        assert_eq!((e.original_value, e.estimated), (Some(5_000.0), true));
+        let note = by_raw("Included in World total.");
+        assert_eq!((note.value, note.qualifier), (None, Qualifier::Note));
+    }
+
+    #[test]
+    fn quirky_files_keep_everything() {
+        // Fluorspar: the third header cell is "Mine production, fluorspar".
+        let p = world("usgs-mcs/world_2024/mcs2024-fluor_world.csv");
+        let chn = find(
+            &p,
+            country("CHN"),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert_eq!(chn.value, Some(5_700_000.0));
+        // Iron oxide pigments 2024: no Type and no Source at all; release from the file name.
+        let p = world("usgs-mcs/world_2024/mcs2024-fepig_world.csv");
+        let ind = find(
+            &p,
+            country("IND"),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert_eq!(
+            (ind.release.as_str(), ind.series.as_str()),
+            ("MCS2024", "ocher")
+        );
+        // Vermiculite 2024: text under an unnamed column joins the reserves notes.
+        let p = world("usgs-mcs/world_2024/mcs2024-vermi_world.csv");
+        let bra = find(&p, country("BRA"), None, Stage::Mining, Measure::Reserves);
+        assert!(
+            bra.notes.contains("Joint Ore Reserves Committee"),
+            "{}",
+            bra.notes
+        );
+        let bra_prod = find(
+            &p,
+            country("BRA"),
+            Some(2023),
+            Stage::Mining,
+            Measure::Production,
+        );
+        assert!(!bra_prod.notes.contains("Joint Ore"));
+        // Boron 2024: shortened Type texts; Turkey's refined borates are refining.
+        let p = world("usgs-mcs/world_2024/mcs2024-boron_world.csv");
+        let tur = find(
+            &p,
+            country("TUR"),
+            Some(2023),
+            Stage::Refining,
+            Measure::Production,
+        );
+        assert_eq!(tur.series, "refined borates");
+        // Titanium: sponge and pigment capacity are separate series.
+        let p = world("usgs-mcs/world_2024/mcs2024-titan_world.csv");
+        let caps: Vec<_> = p
+            .records
+            .iter()
+            .filter(|r| r.party == country("CHN") && r.measure == Measure::Capacity)
+            .map(|r| r.series.clone())
+            .collect();
+        assert_eq!(caps.len(), 2);
+        assert!(caps.iter().any(|s| s.ends_with("pigment")));
+    }
+
+    const COBALT_2024: &str = "usgs-mcs/world_2024/mcs2024-cobal_world.csv";
+
+    #[test]
+    fn truncated_file_rejects_the_cut_row() {
+        let bytes = builtin::file(COBALT_2024).unwrap();
+        let text = std::str::from_utf8(bytes).unwrap();
+        // Cut in the middle of the Congo (Kinshasa) row, after its third cell.
+        let at = text.find("\nMCS2024,Congo (Kinshasa),").unwrap() + 1;
+        let cut = at + text[at..].find(",1").unwrap() + 2;
+        let p = parse_world("mcs2024-cobal_world.csv", &bytes[..cut], reference()).unwrap();
+        let line = text[..at].matches('\n').count() as u64 + 1;
+        assert_eq!(line, 5);
+        assert_eq!(p.rejects.len(), 1, "{:?}", p.rejects);
+        let r = &p.rejects[0];
+        assert_eq!((r.file.as_str(), r.line), ("mcs2024-cobal_world.csv", line));
+        assert_eq!(r.field.as_deref(), Some("Prod_t_est_2023"));
+        assert!(p.records.iter().all(|r| r.provenance.line < line));
+        assert!(!p.records.is_empty());
+    }
+
+    #[test]
+    fn renamed_country_column_is_a_header_error() {
+        let bytes = builtin::file(COBALT_2024).unwrap();
+        let text = std::str::from_utf8(bytes)
+            .unwrap()
+            .replacen("Country", "Nation", 1);
+        match parse_world("mcs2024-cobal_world.csv", text.as_bytes(), reference()) {
+            Err(Error::Header { field, line, .. }) => {
+                assert_eq!((field.as_str(), line), ("Country", 1))
+            }
+            other => panic!("{other:?}"),
+        }
+        let text =
+            std::str::from_utf8(bytes)
+                .unwrap()
+                .replacen("Reserves_t", "Reserves_furlongs", 1);
+        assert!(matches!(
+            parse_world("mcs2024-cobal_world.csv", text.as_bytes(), reference()),
+            Err(Error::Header { .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let mut bytes = builtin::file(COBALT_2024).unwrap().to_vec();
+        let third_line = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(1)
+            .unwrap()
+            .0;
+        bytes[third_line + 5] = 0xFF;
+        match parse_world("mcs2024-cobal_world.csv", &bytes, reference()) {
+            Err(Error::Encoding { line, .. }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_code_and_bad_file_names_are_errors() {
+        let bytes = builtin::file(COBALT_2024).unwrap();
+        let e = parse_world("mcs2024-xyzzy_world.csv", bytes, reference()).unwrap_err();
+        assert!(e.to_string().contains("xyzzy"), "{e}");
+        assert!(matches!(e, Error::Reference { .. }));
+        assert!(matches!(
+            parse_world("cobalt.csv", bytes, reference()),
+            Err(Error::Header { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_country_and_stageless_type_are_rejected_rows() {
+        let text = "\u{feff}Source,Country,Type,Prod_t_2022,Prod_notes\n\
+                    MCS2024,Atlantis,\"Mine production\",5,\n\
+                    MCS2024,Chile,Shipments,5,\n\
+                    MCS2024,Chile,\"Mine production\",7,\n\
+                    ,,,,\n";
+        let p = parse_world("mcs2024-cobal_world.csv", text.as_bytes(), reference()).unwrap();
+        let fields: Vec<_> = p
+            .rejects
+            .iter()
+            .map(|r| (r.line, r.field.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            fields,
+            [(2, "Country".to_string()), (3, "Type".to_string())]
+        );
+        assert_eq!(p.records.len(), 1);
+    }
+
+    fn mutate(bytes: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
+        let mut v = bytes.to_vec();
+        for &(i, b) in edits {
+            if !v.is_empty() {
+                let i = i % v.len();
+                v[i] = b;
+            }
+        }
+        v.truncate(cut.min(v.len()));
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn never_panics_on_arbitrary_bytes(
+            bytes in proptest::collection::vec(any::<u8>(), 0..600),
+        ) {
+            let _ = parse_world("mcs2024-cobal_world.csv", &bytes, reference());
+        }
+
+        #[test]
+        fn never_panics_on_mutated_real_files(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+            cut in 0usize..4000,
+            pick in 0usize..166,
+        ) {
+            let files = all_world_files();
+            let (path, bytes) = files[pick % files.len()];
+            let m = mutate(bytes, &edits, cut);
+            if let Ok(p) = parse_world(path, &m, reference()) {
+                for r in &p.records {
+                    prop_assert!(r.provenance.line >= 2);
+                }
+            }
+        }
+
+        #[test]
+        fn numbers_with_separators_round_trip(n in 0u64..10_000_000_000) {
+            let plain = n.to_string();
+            let mut grouped = String::new();
+            for (i, c) in plain.chars().enumerate() {
+                if i > 0 && (plain.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            prop_assert_eq!(parse_cell(&grouped).and_then(|c| c.value), Some(n as f64));
+            let est = parse_cell(&format!("e{grouped}")).unwrap();
+            prop_assert!(est.estimated);
+            prop_assert_eq!(est.value, Some(n as f64));
+        }
+    }
+}

@@ -59,6 +59,12 @@ impl CountryRegistry {
             }
             by_wb.insert(c.wb_code.clone(), i);
         }
+        // Historical numbers only where no current state holds them.
+        for (i, c) in countries.iter().enumerate() {
+            for &gw in &c.gw_historical {
+                by_gw.entry(gw).or_insert(i);
+            }
+        }
         // Names: count owners per folded name, keep only the unambiguous ones.
         let mut owners: HashMap<String, Vec<CountryCode>> = HashMap::new();
         for c in &countries {
@@ -229,6 +235,7 @@ mod tests {
             alpha2: a2.into(),
             numeric: Some(num),
             gw_code: None,
+            gw_historical: vec![],
             wb_code: a3.into(),
             name_en: en.into(),
             name_fr: fr.into(),

@@ -138,6 +138,29 @@ impl RegionRegistry {
         }
     }
 
+    /// Adds curated aliases (older names, other spellings: "North-West Frontier" → PK-KP).
+    /// An alias whose code is not a known region is returned, for the caller to report.
+    pub fn with_aliases(
+        mut self,
+        aliases: &[(String, RegionCode)],
+    ) -> (Self, Vec<(String, RegionCode)>) {
+        let mut unknown = Vec::new();
+        for (alias, code) in aliases {
+            match self.by_code.get(code) {
+                Some(&i) => {
+                    let country = self.regions[i].country;
+                    for key in [fold_name(alias), join_key(alias)] {
+                        if !key.is_empty() {
+                            self.by_name.insert((country, key), i);
+                        }
+                    }
+                }
+                None => unknown.push((alias.clone(), code.clone())),
+            }
+        }
+        (self, unknown)
+    }
+
     /// All regions.
     pub fn regions(&self) -> &[Region] {
         &self.regions

@@ -30,6 +30,9 @@ pub enum ShareBase {
     WorldTotal,
     /// The sum of the listed suppliers (no world total was published).
     SumOfSuppliers,
+    /// The sum of the listed suppliers plus a published remainder row ("Other countries"),
+    /// when no world total was published.
+    SumWithRemainder,
 }
 
 impl ShareBase {
@@ -38,6 +41,7 @@ impl ShareBase {
         match self {
             ShareBase::WorldTotal => "world_total",
             ShareBase::SumOfSuppliers => "sum_of_suppliers",
+            ShareBase::SumWithRemainder => "sum_of_suppliers_and_other_countries",
         }
     }
 }
@@ -80,7 +84,25 @@ pub struct Concentration {
 /// assert!((c.n_minus_1 - 0.25).abs() < 1e-12);
 /// ```
 pub fn concentration(quantities: &[f64], published_total: Option<f64>) -> Result<Concentration> {
-    for &q in quantities {
+    concentration_with_remainder(quantities, published_total, None)
+}
+
+/// Like [`concentration`], with a published remainder row ("Other countries") that enters the
+/// base (but not the HHI: it is not one supplier) when no world total is published.
+///
+/// ```
+/// use orewatch_core::metrics::{concentration_with_remainder, ShareBase};
+/// let c = concentration_with_remainder(&[6.0, 2.0], None, Some(2.0)).unwrap();
+/// assert_eq!(c.base, ShareBase::SumWithRemainder);
+/// assert!((c.top1 - 0.6).abs() < 1e-12);
+/// assert!((c.unlisted_share - 0.2).abs() < 1e-12);
+/// ```
+pub fn concentration_with_remainder(
+    quantities: &[f64],
+    published_total: Option<f64>,
+    remainder: Option<f64>,
+) -> Result<Concentration> {
+    for &q in quantities.iter().chain(remainder.iter()) {
         if !q.is_finite() || q < 0.0 {
             return Err(Error::OutOfRange {
                 what: "supplier quantity",
@@ -90,8 +112,9 @@ pub fn concentration(quantities: &[f64], published_total: Option<f64>) -> Result
         }
     }
     let sum: f64 = quantities.iter().sum();
-    let (base, total) = match published_total {
-        Some(t) if t.is_finite() && t > 0.0 => (ShareBase::WorldTotal, t),
+    let (base, total) = match (published_total, remainder) {
+        (Some(t), _) if t.is_finite() && t > 0.0 => (ShareBase::WorldTotal, t),
+        (_, Some(r)) if r > 0.0 => (ShareBase::SumWithRemainder, sum + r),
         _ => (ShareBase::SumOfSuppliers, sum),
     };
     if total <= 0.0 {

@@ -18,6 +18,9 @@ pub struct Country {
     pub numeric: Option<u16>,
     /// Gleditsch–Ward state number (UCDP `country_id`), where the country has one.
     pub gw_code: Option<u16>,
+    /// Earlier Gleditsch–Ward numbers of predecessor states that UCDP still uses for events of
+    /// their time (Yugoslavia 345 → Serbia, South Yemen 680 → Yemen).
+    pub gw_historical: Vec<u16>,
     /// World Bank code (WGI `Country Code`), which differs from ISO for a few economies (Kosovo `XKX`).
     pub wb_code: String,
     /// Short English name.

@@ -34,3 +34,8 @@ pub use provenance::Provenance;
 pub use region::Region;
 pub use stage::Stage;
 pub use units::{Dimension, Unit};
+
+pub use conflict::{ConflictEvent, EventKind, EventSource};
+pub use governance::{GovernanceRecord, WgiDimension};
+pub use site::{City, Gazetteer, MineSite, MineSiteId};
+pub use trade::{TradeDirection, TradeFlow};

@@ -59,6 +59,10 @@ pub enum Qualifier {
     NotApplicable,
     /// A text note in place of a number ("Included in World total.", "Large").
     Note,
+    /// `50–300`: a range; the record keeps the text, and parsers that carry bounds give both.
+    Range,
+    /// `E`: the United States is a net exporter (USGS net import reliance columns).
+    NetExporter,
 }
 
 impl Qualifier {
@@ -72,6 +76,8 @@ impl Qualifier {
             Qualifier::NotAvailable => "not_available",
             Qualifier::NotApplicable => "not_applicable",
             Qualifier::Note => "note",
+            Qualifier::Range => "range",
+            Qualifier::NetExporter => "net_exporter",
         }
     }
 }

@@ -48,7 +48,8 @@ impl Stage {
     /// ```
     pub fn from_usgs_type(text: &str) -> Option<Stage> {
         let t = text.to_lowercase();
-        const REFINING: [&str; 12] = [
+        const REFINING: [&str; 13] = [
+            "refined",
             "refinery",
             "smelter",
             "plant production",

@@ -1,0 +1,114 @@
+//! Bad input: a clear error naming file, line and field, exit code 2, and the store unchanged.
+
+use std::path::Path;
+
+use orewatch_fixtures::corrupt;
+use orewatch_ingest::builtin;
+
+use crate::common::{run, store_copy, table_counts};
+
+/// Writes `bytes` as `name` in a fresh folder and imports it as `source`; asserts exit code 2,
+/// that stderr names every `expect` fragment, and that no table changed.
+fn rejected(source: &str, name: &str, bytes: &[u8], expect: &[&str]) {
+    let store = store_copy();
+    let before = table_counts(store.path());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let out = run(store.path(), &["import", source, file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    for e in expect {
+        assert!(stderr.contains(e), "stderr lacks {e:?}: {stderr}");
+    }
+    assert_eq!(
+        table_counts(store.path()),
+        before,
+        "the store changed after a failed import"
+    );
+}
+
+fn cobalt_2024() -> &'static [u8] {
+    builtin::file("usgs-mcs/world_2024/mcs2024-cobal_world.csv").unwrap()
+}
+
+#[test]
+fn truncated_usgs_file_names_line_and_field() {
+    let cut = corrupt::truncate_mid_last_row(cobalt_2024());
+    let last_line = String::from_utf8_lossy(&cut).lines().count();
+    rejected(
+        "usgs-mcs",
+        "mcs2024-cobal_world.csv",
+        &cut,
+        &[
+            "mcs2024-cobal_world.csv",
+            &format!(":{last_line}:"),
+            "field",
+        ],
+    );
+}
+
+#[test]
+fn usgs_file_with_a_wrong_column_names_the_column() {
+    let bad = corrupt::rename_header(cobalt_2024(), "Country", "Nation");
+    rejected(
+        "usgs-mcs",
+        "mcs2024-cobal_world.csv",
+        &bad,
+        &["mcs2024-cobal_world.csv", "Country"],
+    );
+}
+
+#[test]
+fn non_utf8_usgs_file_names_the_line() {
+    let bad = corrupt::invalid_utf8_at_line(cobalt_2024(), 4);
+    rejected(
+        "usgs-mcs",
+        "mcs2024-cobal_world.csv",
+        &bad,
+        &["mcs2024-cobal_world.csv:4", "UTF-8"],
+    );
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    let store = store_copy();
+    let out = run(
+        store.path(),
+        &[
+            "import",
+            "usgs-mcs",
+            Path::new("no-such-file.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.csv"));
+}
+
+#[test]
+fn unknown_mineral_is_an_error_with_exit_2() {
+    let store = crate::common::shared_store();
+    let out = run(store, &["supply", "unobtainium"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unobtainium"));
+}
+
+#[test]
+fn reimporting_a_file_replaces_its_rows() {
+    let store = store_copy();
+    let before = table_counts(store.path());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mcs2024-cobal_world.csv");
+    std::fs::write(&file, cobalt_2024()).unwrap();
+    crate::common::ok(
+        store.path(),
+        &["import", "usgs-mcs", file.to_str().unwrap()],
+    );
+    let after = table_counts(store.path());
+    let get = |v: &[(String, u64)], t: &str| v.iter().find(|(n, _)| n == t).map(|x| x.1);
+    assert_eq!(get(&after, "production"), get(&before, "production"));
+    assert_eq!(
+        get(&after, "imports"),
+        get(&before, "imports").map(|n| n + 1)
+    );
+}

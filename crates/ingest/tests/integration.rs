@@ -1,0 +1,5 @@
+//! Integration tests of the parsers over all the built-in data.
+
+mod criticality;
+mod exposure;
+mod names;
