@@ -5,4 +5,8 @@
 
 mod bad_input;
 mod common;
+mod exposure;
+mod risk;
+mod scenario;
+mod sites;
 mod supply;
