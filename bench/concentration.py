@@ -507,7 +507,7 @@ def summarise(reps: dict, diff) -> dict:
         m["total_ratio"] = m["total_s"] / ow["total_s"]
         m["max_abs_diff_vs_orewatch"] = 0.0 if tool == "orewatch" else diff(tool)
         rows.append([tool, m["load_s"], m["compute_s"], m["total_s"], m["peak_rss_mib"],
-                     m["compute_ratio"], m["total_ratio"], m["max_abs_diff_vs_orewatch"]])
+                     m["compute_ratio"], m["total_ratio"], f'{m["max_abs_diff_vs_orewatch"]:.1e}'])
     print(table(["tool", "load s", "compute s", "load+compute s", "peak RSS MiB",
                  "compute ÷ orewatch", "total ÷ orewatch", "max |Δ| vs orewatch"], rows))
     if "raw_parse_s" in ow:

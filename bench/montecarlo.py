@@ -431,8 +431,9 @@ def main() -> None:
         se = math.hypot(a[m]["mean_se"], b[m]["mean_se"])
         z = (a[m]["mean"] - b[m]["mean"]) / se if se > 0 else 0.0
         zs.append(abs(z))
-        rows.append([m, a[m]["mean"], a[m]["mean_se"], b[m]["mean"], b[m]["mean_se"], z,
-                     a[m]["p95"], b[m]["p95"], a[m]["cvar95"], b[m]["cvar95"]])
+        rows.append([m, f'{a[m]["mean"]:.6f}', f'{a[m]["mean_se"]:.1e}', f'{b[m]["mean"]:.6f}',
+                     f'{b[m]["mean_se"]:.1e}', f"{z:+.2f}", f'{a[m]["p95"]:.5f}', f'{b[m]["p95"]:.5f}',
+                     f'{a[m]["cvar95"]:.5f}', f'{b[m]["cvar95"]:.5f}'])
     print("\nMean shortfall (fraction of horizon consumption), orewatch vs NumPy")
     print(table(["mineral", "orewatch mean", "± se", "NumPy mean", "± se", "z", "P95 ow", "P95 np",
                  "CVaR95 ow", "CVaR95 np"], rows))

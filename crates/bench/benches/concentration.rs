@@ -1,9 +1,7 @@
-//! Concentration of every mineral × stage × year × release of the built-in data.
+//! Concentration of every mineral × stage × year × release of the built-in data, and of a
+//! small synthetic table.
 
-use std::collections::BTreeMap;
-
-use orewatch_core::metrics::concentration_with_remainder;
-use orewatch_core::model::{Aggregate, Measure, Party};
+use orewatch_bench::concentration::{SynRow, concentrations, production_groups, synthetic};
 use orewatch_ingest::Reference;
 
 fn main() {
@@ -16,32 +14,27 @@ fn all_supplies(bencher: divan::Bencher) {
     let reference = Reference::builtin().expect("reference");
     let records = orewatch_bench::all_production(&reference);
     bencher.bench(|| {
-        type Key<'a> = (&'a str, &'a str, &'a str, i32, &'a str);
-        let mut groups: BTreeMap<Key, (Vec<f64>, Option<f64>, Option<f64>)> = BTreeMap::new();
-        for r in &records {
-            let (Some(year), Measure::Production) = (r.year, r.measure) else {
-                continue;
-            };
-            let e = groups
-                .entry((
-                    r.release.as_str(),
-                    r.mineral.as_str(),
-                    r.stage.as_str(),
-                    year,
-                    r.series.as_str(),
-                ))
-                .or_default();
-            match (r.party, r.value) {
-                (Party::Country(_), Some(v)) => e.0.push(v),
-                (Party::Aggregate(Aggregate::World), v) => e.1 = v,
-                (Party::Aggregate(Aggregate::OtherCountries), v) => e.2 = v,
-                _ => {}
-            }
-        }
-        groups
-            .values()
-            .filter_map(|(q, w, o)| concentration_with_remainder(q, *w, *o).ok())
+        concentrations(&production_groups(&records))
+            .iter()
             .map(|c| c.hhi)
             .sum::<f64>()
     });
+}
+
+/// 100,000 rows (1,000 supplies of 100 countries): grouping, concentration, `HHI_WGI,t`, SR.
+#[divan::bench]
+fn synthetic_100k_rows(bencher: divan::Bencher) {
+    let rows: Vec<SynRow> = (0..100_000u32)
+        .map(|i| SynRow {
+            scenario: i / 10_000,
+            commodity: (i / 1_000) % 10,
+            year: 2000 + (i / 100) % 10,
+            country: i % 100,
+            production: f64::from((i * 7_919) % 1_000 + 1),
+            wgi: f64::from(i % 10),
+            t: 1.0,
+        })
+        .collect();
+    let params = vec![(0.1, 0.9); 10];
+    bencher.bench(|| synthetic(&rows, &params).len());
 }

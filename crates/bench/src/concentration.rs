@@ -709,7 +709,14 @@ pub fn group_synthetic(rows: &[SynRow]) -> Grouped {
         .par_iter()
         .fold(
             || (0, 0, u32::MAX, 0),
-            |a, r| (a.0.max(r.scenario), a.1.max(r.commodity), a.2.min(r.year), a.3.max(r.year)),
+            |a, r| {
+                (
+                    a.0.max(r.scenario),
+                    a.1.max(r.commodity),
+                    a.2.min(r.year),
+                    a.3.max(r.year),
+                )
+            },
         )
         .reduce(
             || (0, 0, u32::MAX, 0),
@@ -721,7 +728,10 @@ pub fn group_synthetic(rows: &[SynRow]) -> Grouped {
         (r.scenario as usize * nc + r.commodity as usize) * ny + (r.year - ymin) as usize
     };
     // Run boundaries, found in parallel pieces.
-    let piece = rows.len().div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
+    let piece = rows
+        .len()
+        .div_ceil(4 * rayon::current_num_threads().max(1))
+        .max(1);
     let starts: Vec<usize> = rows
         .par_chunks(piece)
         .enumerate()

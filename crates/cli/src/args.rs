@@ -58,6 +58,22 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Download a public dataset from its publisher and import it (needs a network).
+    Fetch {
+        /// The dataset.
+        #[arg(value_enum)]
+        dataset: FetchDataset,
+        /// The GED release to fetch (UCDP publishes yearly: 24.1, 25.1, …).
+        #[arg(long, default_value = "25.1")]
+        release: String,
+        /// Download from this URL instead of the publisher's (a mirror, or a local copy as
+        /// `http://…`).
+        #[arg(long)]
+        url: Option<String>,
+        /// Only download (into the data directory's `downloads/`), do not import.
+        #[arg(long)]
+        no_import: bool,
+    },
     /// Import public data files as their publishers ship them.
     Import {
         /// The source format.
@@ -106,6 +122,9 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Exposure of a site, region or country to conflict and terror events nearby.
     Exposure(ExposureArgs),
+    /// Events, entities and dates from French and English news articles.
+    #[command(subcommand)]
+    News(NewsCommand),
     /// Run a SQL query over the store's tables.
     Sql {
         /// The query (DataFusion SQL).
@@ -126,6 +145,13 @@ pub enum Command {
         #[arg(long, default_value_t = 100.0)]
         radius_km: f64,
     },
+}
+
+/// Datasets `orewatch fetch` downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FetchDataset {
+    /// The full UCDP Georeferenced Event Dataset (CSV in a zip, about 300 MB unpacked).
+    UcdpGed,
 }
 
 /// Sources `orewatch import` reads.
@@ -335,6 +361,52 @@ pub struct ExposureArgs {
     /// List every contributing event with its distance, age and weight (with --site).
     #[arg(long)]
     pub explain: bool,
+}
+
+/// Language of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Detect French or English.
+    Auto,
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+/// `orewatch news …`.
+#[derive(Debug, Subcommand)]
+pub enum NewsCommand {
+    /// Extract entities, dates and events from one article (a file, or `-` for stdin).
+    Extract {
+        /// The article (plain text), or `-`.
+        file: PathBuf,
+        /// Publication date (YYYY-MM-DD), against which relative dates resolve.
+        #[arg(long)]
+        published: Option<String>,
+        /// Language.
+        #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+        lang: LangArg,
+    },
+    /// Extract events from articles and store them (deduplicated across articles; attacks also
+    /// go to `events`, marked as news-derived, for exposure and scenarios).
+    Ingest {
+        /// Plain-text articles (with --published) or JSON Lines (id, lang, title, published, text).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Publication date of plain-text articles.
+        #[arg(long)]
+        published: Option<String>,
+    },
+    /// Precision, recall and F1 per entity and event type, and date accuracy, against gold.
+    Eval {
+        /// Gold annotations (JSON Lines, see crates/fixtures/data/news/README.md).
+        #[arg(long)]
+        gold: PathBuf,
+        /// The articles (JSON Lines).
+        #[arg(long)]
+        articles: PathBuf,
+    },
 }
 
 /// Arguments of `orewatch sites`.

@@ -9,6 +9,7 @@ mod commands;
 mod context;
 mod load;
 mod output;
+mod zip;
 
 use std::process::ExitCode;
 

@@ -6,6 +6,8 @@
 mod bad_input;
 mod common;
 mod exposure;
+mod fetch;
+mod news;
 mod risk;
 mod scenario;
 mod sites;

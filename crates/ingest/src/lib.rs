@@ -17,6 +17,7 @@ pub mod eu_crm_2023;
 pub mod gdelt;
 pub mod geonames;
 pub mod natural_earth;
+pub mod news_reference;
 pub mod reference;
 pub mod sites;
 pub mod text;

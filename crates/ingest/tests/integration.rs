@@ -3,3 +3,4 @@
 mod criticality;
 mod exposure;
 mod names;
+mod news;

@@ -1321,3 +1321,71 @@ impl TryFrom<&EventRow> for orewatch_core::model::conflict::ConflictEvent {
         })
     }
 }
+
+/// A row of `news_events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewsEventRow {
+    /// Event id (of the first source's event).
+    pub event_id: String,
+    /// PLOVER or domain type (`CONSULT`, `ASSAULT`, `EXPORT_RESTRICTION`).
+    pub event_type: String,
+    /// CAMEO code where one applies (`1831`).
+    pub cameo: Option<String>,
+    /// First possible day.
+    pub date_start: Option<String>,
+    /// Last possible day.
+    pub date_end: Option<String>,
+    /// Date precision.
+    pub date_precision: Option<String>,
+    /// Place name.
+    pub place: Option<String>,
+    /// Country of the place.
+    pub iso3: Option<String>,
+    /// Region of the place.
+    pub region: Option<String>,
+    /// Latitude.
+    pub latitude: Option<f64>,
+    /// Longitude.
+    pub longitude: Option<f64>,
+    /// Actors (ids).
+    pub actors: Vec<String>,
+    /// Targets (ids).
+    pub targets: Vec<String>,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// Confidence, 0–1.
+    pub confidence: Option<f64>,
+    /// Articles that report it.
+    pub articles: Vec<String>,
+    /// The whole merged event with its evidence spans, as JSON.
+    pub detail_json: String,
+    /// File.
+    pub source_file: String,
+}
+
+impl NewsEventRow {
+    /// The row of a merged news event read from `file`.
+    pub fn new(m: &orewatch_core::news::MergedEvent, file: &str) -> Self {
+        let e = &m.event;
+        NewsEventRow {
+            event_id: e.id.clone(),
+            event_type: name_of(&e.event_type),
+            cameo: e.cameo.clone(),
+            date_start: e.date.as_ref().map(|d| d.start.to_string()),
+            date_end: e.date.as_ref().map(|d| d.end.to_string()),
+            date_precision: e.date.as_ref().map(|d| name_of(&d.precision)),
+            place: e.place.as_ref().map(|p| p.name.clone()),
+            iso3: e.place.as_ref().and_then(|p| p.country).map(|c| c.to_string()),
+            region: e.place.as_ref().and_then(|p| p.region.as_ref()).map(ToString::to_string),
+            latitude: e.place.as_ref().and_then(|p| p.location).map(|l| l.lat),
+            longitude: e.place.as_ref().and_then(|p| p.location).map(|l| l.lon),
+            actors: e.actors.iter().map(|a| a.id.clone()).collect(),
+            targets: e.targets.iter().map(|a| a.id.clone()).collect(),
+            minerals: e.minerals.iter().map(|m| m.id.to_string()).collect(),
+            confidence: Some(e.confidence),
+            articles: m.sources.iter().map(|s| s.article_id.clone()).collect(),
+            detail_json: serde_json::to_string(m).unwrap_or_default(),
+            source_file: file.to_string(),
+        }
+    }
+}

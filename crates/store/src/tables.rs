@@ -234,6 +234,30 @@ pub fn cities_schema() -> SchemaRef {
     ])
 }
 
+/// Events extracted from news articles, merged across articles, with every source.
+pub fn news_events_schema() -> SchemaRef {
+    schema(vec![
+        utf8("event_id"),
+        utf8("event_type"),
+        utf8_null("cameo"),
+        date_null("date_start"),
+        date_null("date_end"),
+        utf8_null("date_precision"),
+        utf8_null("place"),
+        utf8_null("iso3"),
+        utf8_null("region"),
+        f64_null("latitude"),
+        f64_null("longitude"),
+        list_utf8("actors"),
+        list_utf8("targets"),
+        list_utf8("minerals"),
+        f64_null("confidence"),
+        list_utf8("articles"),
+        utf8("detail_json"),
+        utf8("source_file"),
+    ])
+}
+
 /// Governance indicators (WGI), one row per country × year × dimension.
 pub fn governance_schema() -> SchemaRef {
     schema(vec![
@@ -465,6 +489,11 @@ pub static TABLES: &[TableDef] = &[
         name: "events",
         doc: "Conflict and terror events (UCDP GED; ACLED, GDELT, news later)",
         schema: events_schema,
+    },
+    TableDef {
+        name: "news_events",
+        doc: "Events extracted from news (typed, dated, geolocated)",
+        schema: news_events_schema,
     },
     TableDef {
         name: "trade",

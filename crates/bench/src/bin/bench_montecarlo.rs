@@ -3,8 +3,9 @@
 //!
 //! - `bench_montecarlo export-model --out FILE`: builds the U.S. model from the built-in data
 //!   (`orewatch_bench::montecarlo::us_model`) and writes it as JSON.
-//! - `bench_montecarlo run --model FILE --paths N [--seed S]`: reads the model (timed as
-//!   `load`) and runs `orewatch_core::scenario::simulate` (timed as `compute`).
+//! - `bench_montecarlo run --model FILE --paths N [--seed S] [--progress-every K]`: reads the
+//!   model (timed as `load`) and runs `orewatch_core::scenario::simulate` (timed as
+//!   `compute`); `K` is the block size between progress calls (default the library's).
 //!
 //! Prints one JSON report on stdout (`orewatch_bench::measure::Report`) with, per mineral,
 //! the mean shortfall and its standard error, P95, CVaR95 and the exceedance probability.
@@ -56,6 +57,7 @@ fn run(args: &[String]) -> Result<(), String> {
     report.time("load", load);
     model.params.paths = paths;
     model.params.seed = seed;
+    model.params.progress_every = arg(args, "--progress-every", model.params.progress_every)?;
     let (out, compute) = timed(|| {
         simulate(
             &model.chains,

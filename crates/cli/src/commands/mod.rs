@@ -5,8 +5,10 @@ mod eu_assess;
 mod events;
 mod export;
 mod exposure;
+mod fetch;
 mod import;
 mod minerals;
+mod news;
 mod risk;
 mod scenario;
 mod sites;
@@ -23,6 +25,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     let ctx = Context::new(&cli.global)?;
     match cli.command {
         Command::Init { force } => import::init(&ctx, force).await,
+        Command::Fetch {
+            dataset,
+            release,
+            url,
+            no_import,
+        } => fetch::run(&ctx, dataset, &release, url.as_deref(), no_import).await,
         Command::Import {
             source,
             files,
@@ -45,6 +53,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::EuAssess { inputs } => eu_assess::run(&ctx, &inputs),
         Command::Scenario(args) => scenario::run_scenario_cmd(&ctx, &args).await,
         Command::Simulate(args) => scenario::run_simulate(&ctx, &args).await,
+        Command::News(cmd) => news::run(&ctx, &cmd).await,
         Command::Sql { query } => sql::run(&ctx, &query).await,
         Command::Export {
             table,

@@ -75,6 +75,8 @@
 //! stage starts with its first disruption; stocks are not refilled; a Monte Carlo path has at
 //! most one disruption per country × mineral.
 
+/// The copula draw of one pair.
+mod copula;
 /// The supply model: suppliers, chains, importers and parameters.
 pub mod model;
 /// Monte Carlo of correlated disruptions.
@@ -85,6 +87,8 @@ pub mod outcome;
 pub mod probability;
 /// Month-by-month propagation of shocks.
 pub mod propagate;
+/// The random stream of a Monte Carlo path.
+mod rng;
 /// Shocks: export cuts, N-k, site and regional outages.
 pub mod shock;
 /// Streaming statistics: moments, quantile sketch, CVaR.

@@ -228,6 +228,8 @@ pub(crate) struct ResolvedStage {
     pub(crate) spare: Vec<f64>,
     /// World production per month (> 0).
     pub(crate) total: f64,
+    /// Spare capacity of all slots per month.
+    pub(crate) spare_total: f64,
 }
 
 impl ResolvedStage {
@@ -329,12 +331,14 @@ fn resolve_stage(
             what: format!("no production of {mineral} at the {} stage", s.stage),
         });
     }
+    let spare_total = spare.iter().sum();
     Ok(ResolvedStage {
         stage: s.stage,
         countries,
         production,
         spare,
         total,
+        spare_total,
     })
 }
 

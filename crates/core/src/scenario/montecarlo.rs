@@ -36,19 +36,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rand::{Rng, RngExt};
+use rand_distr::{Beta, Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::copula::{TailTable, below};
 use crate::scenario::model::{
     Allocation, ImporterDemand, ModelParams, ResolvedChain, ResolvedDemand, SupplyChain,
     check_fraction,
 };
 use crate::scenario::probability::{horizon_probability, monthly_hazard};
-use crate::scenario::propagate::{CutPlan, run_plan};
-use crate::scenario::shock::Cut;
+use crate::scenario::propagate::{SparseCut, run_sparse};
+use crate::scenario::rng::PathRng;
 use crate::scenario::stats::{
     Layout, Quantile, ShortfallAccumulator, normal_quantile, sketch_relative_error,
 };
@@ -257,8 +259,8 @@ struct Pair {
     local: usize,
     /// `Φ⁻¹` of the horizon probability.
     threshold: f64,
-    /// Monthly hazard.
-    hazard: f64,
+    /// The distribution of the start month.
+    start: StartMonth,
     /// `(stage, slot)` of every stage the country supplies.
     slots: Vec<(usize, usize)>,
     /// Σ over those stages of the country's share of world supply.
@@ -279,22 +281,100 @@ struct ChainCtx {
 #[derive(Debug, Clone, Copy)]
 enum Severity {
     Fixed(f64),
+    /// `Beta(k, n + 1 − k)` for whole `k`, `n − k + 1` and `n ≤` [`ORDER_MAX`]: the `k`-th
+    /// smallest of `n` uniforms (exactly that Beta; `n` uniforms are cheaper than the
+    /// general sampler's logarithms and powers). The default `Beta(2, 2)` is the median of 3.
+    Order { k: usize, n: usize },
     Beta(Beta<f64>),
+}
+
+/// The largest `n` for which a Beta with whole parameters is sampled as an order statistic.
+const ORDER_MAX: usize = 8;
+
+impl Severity {
+    #[inline]
+    fn sample(&self, rng: &mut PathRng) -> f64 {
+        match *self {
+            Severity::Fixed(f) => f,
+            Severity::Order { k, n } => {
+                if n == 3 && k == 2 {
+                    let (a, b, c): (f64, f64, f64) = (rng.random(), rng.random(), rng.random());
+                    a.min(b).max(a.max(b).min(c))
+                } else {
+                    let mut u = [0.0f64; ORDER_MAX];
+                    for x in &mut u[..n] {
+                        *x = rng.random();
+                    }
+                    let (_, kth, _) = u[..n].select_nth_unstable_by(k - 1, f64::total_cmp);
+                    *kth
+                }
+            }
+            Severity::Beta(b) => b.sample(rng),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Duration {
     Fixed(f64),
     Geometric { ln_keep: f64 },
-    LogNormal(LogNormal<f64>),
+    /// `exp(mu + sigma Z)`.
+    LogNormal { mu: f64, sigma: f64 },
+}
+
+/// The start month of a disruption with monthly hazard `h`, conditional on a start within the
+/// horizon: a truncated geometric, with its constants computed once per pair.
+#[derive(Debug, Clone, Copy)]
+enum StartMonth {
+    /// A hazard of 1: month 0.
+    First,
+    /// A vanishing hazard: uniform over the horizon.
+    Uniform { horizon: f64, last: f64 },
+    /// `floor(ln(1 − u p_h) / ln(1 − h))`, `p_h = 1 − (1 − h)^horizon`.
+    Geometric { ln_keep: f64, p_h: f64, last: f64 },
+}
+
+impl StartMonth {
+    fn new(h: f64, horizon: u32) -> Self {
+        let last = f64::from(horizon - 1);
+        if h >= 1.0 {
+            return StartMonth::First;
+        }
+        let ln_keep = (-h).ln_1p();
+        if ln_keep == 0.0 {
+            return StartMonth::Uniform {
+                horizon: f64::from(horizon),
+                last,
+            };
+        }
+        StartMonth::Geometric {
+            ln_keep,
+            p_h: -(f64::from(horizon) * ln_keep).exp_m1(),
+            last,
+        }
+    }
+
+    /// The start month from a uniform `u ∈ [0, 1)` (inverse of the truncated CDF).
+    #[inline]
+    fn at(&self, u: f64) -> f64 {
+        match *self {
+            StartMonth::First => 0.0,
+            StartMonth::Uniform { horizon, last } => (u * horizon).floor().min(last),
+            StartMonth::Geometric { ln_keep, p_h, last } => {
+                ((-u * p_h).ln_1p() / ln_keep).floor().clamp(0.0, last)
+            }
+        }
+    }
 }
 
 struct Ctx {
     chains: Vec<ChainCtx>,
     demands: Vec<(ResolvedDemand, usize, f64)>,
     pairs: Vec<Pair>,
+    /// `(threshold, country)` of each pair, for the copula loop.
+    hot: Vec<(f64, usize)>,
     countries: usize,
-    rng: ChaCha8Rng,
+    seed: u64,
     sqrt_rho: f64,
     sqrt_one_minus_rho: f64,
     severity: Severity,
@@ -318,7 +398,7 @@ struct Worker {
     accs: Vec<ShortfallAccumulator>,
     factors: Vec<f64>,
     events: Vec<Event>,
-    plans: Vec<CutPlan>,
+    cuts: Vec<SparseCut>,
     weights: Vec<(usize, f64)>,
 }
 
@@ -334,19 +414,14 @@ impl Worker {
                 .collect(),
             factors: vec![0.0; ctx.countries],
             events: Vec::new(),
-            plans: ctx
-                .chains
-                .iter()
-                .map(|c| CutPlan::new(&c.chain, ctx.horizon))
-                .collect(),
+            cuts: Vec::new(),
             weights: Vec::new(),
         }
     }
 
     /// Draws the disruptions of path `path` into `self.events` (ordered by pair).
     fn draw(&mut self, ctx: &Ctx, path: u64) {
-        let mut rng = ctx.rng.clone();
-        rng.set_stream(path);
+        let mut rng = PathRng::for_path(ctx.seed, path);
         for f in &mut self.factors {
             *f = if ctx.sqrt_rho > 0.0 {
                 rng.sample(StandardNormal)
@@ -355,14 +430,20 @@ impl Worker {
             };
         }
         self.events.clear();
-        for (k, pair) in ctx.pairs.iter().enumerate() {
-            let e: f64 = rng.sample(StandardNormal);
-            let z = ctx.sqrt_rho * self.factors[pair.country] + ctx.sqrt_one_minus_rho * e;
-            if z < pair.threshold {
-                let severity = match ctx.severity {
-                    Severity::Fixed(f) => f,
-                    Severity::Beta(b) => b.sample(&mut rng),
-                };
+        let table = TailTable::get();
+        for (k, &(threshold, country)) in ctx.hot.iter().enumerate() {
+            let factor = self.factors[country];
+            let disrupted = if ctx.sqrt_one_minus_rho > 0.0 {
+                // √ρ X + √(1 − ρ) ε < t ⇔ ε < (t − √ρ X) / √(1 − ρ).
+                let a = (threshold - ctx.sqrt_rho * factor) / ctx.sqrt_one_minus_rho;
+                below(table, rng.next_u64(), a)
+            } else {
+                // ρ = 1: the common factor alone.
+                factor < threshold
+            };
+            if disrupted {
+                let pair = &ctx.pairs[k];
+                let severity = ctx.severity.sample(&mut rng);
                 let duration = match ctx.duration {
                     Duration::Fixed(d) => d,
                     Duration::Geometric { ln_keep } => {
@@ -373,10 +454,13 @@ impl Worker {
                             1.0 + ((-u).ln_1p() / ln_keep).floor()
                         }
                     }
-                    Duration::LogNormal(d) => d.sample(&mut rng),
+                    Duration::LogNormal { mu, sigma } => {
+                        let z: f64 = rng.sample(StandardNormal);
+                        (mu + sigma * z).exp()
+                    }
                 };
                 let u: f64 = rng.random();
-                let start = start_month(pair.hazard, ctx.horizon, u);
+                let start = pair.start.at(u);
                 self.events.push(Event {
                     pair: k,
                     severity,
@@ -401,20 +485,23 @@ impl Worker {
                 }
                 continue;
             }
-            let plan = &mut self.plans[ci];
-            plan.reset();
+            self.cuts.clear();
             self.weights.clear();
             let horizon = f64::from(ctx.horizon);
             for ev in &self.events[first..next] {
                 let pair = &ctx.pairs[ev.pair];
                 for &(stage, slot) in &pair.slots {
-                    plan.apply(&Cut {
+                    // One pair per country and chain, so each (stage, slot) is cut once.
+                    let cut = SparseCut {
                         stage,
                         slot,
                         fraction: ev.severity,
                         start: ev.start,
                         duration: ev.duration,
-                    });
+                    };
+                    if cut.is_effective(ctx.horizon) {
+                        self.cuts.push(cut);
+                    }
                 }
                 let months = ((ev.start + ev.duration).min(horizon) - ev.start).max(0.0);
                 self.weights
@@ -422,8 +509,9 @@ impl Worker {
             }
             for &t in &cc.targets {
                 let (demand, _, horizon_consumption) = &ctx.demands[t];
-                let x = if *horizon_consumption > 0.0 {
-                    run_plan(&cc.chain, demand, plan, ctx.ramp, None) / horizon_consumption
+                let x = if *horizon_consumption > 0.0 && !self.cuts.is_empty() {
+                    run_sparse(&cc.chain, demand, &self.cuts, ctx.horizon, ctx.ramp)
+                        / horizon_consumption
                 } else {
                     0.0
                 };
@@ -436,17 +524,7 @@ impl Worker {
 /// The start month of a disruption with monthly hazard `h`, conditional on a start within
 /// `horizon` months, from a uniform `u ∈ [0, 1)` (inverse of the truncated geometric CDF).
 fn start_month(h: f64, horizon: u32, u: f64) -> f64 {
-    let last = f64::from(horizon - 1);
-    if h >= 1.0 {
-        return 0.0;
-    }
-    let ln_keep = (-h).ln_1p();
-    if ln_keep == 0.0 {
-        // A vanishing hazard: uniform over the horizon.
-        return (u * f64::from(horizon)).floor().min(last);
-    }
-    let p_h = -(f64::from(horizon) * ln_keep).exp_m1();
-    ((-u * p_h).ln_1p() / ln_keep).floor().clamp(0.0, last)
+    StartMonth::new(h, horizon).at(u)
 }
 
 fn check_positive(what: &'static str, value: f64) -> Result<()> {
@@ -485,11 +563,20 @@ fn build_ctx(
         SeverityModel::Beta { alpha, beta } => {
             check_positive("severity Beta alpha", alpha)?;
             check_positive("severity Beta beta", beta)?;
-            Severity::Beta(Beta::new(alpha, beta).map_err(|_| Error::OutOfRange {
-                what: "severity Beta parameters",
-                expected: "finite and > 0",
-                value: alpha,
-            })?)
+            let whole = |x: f64| x.fract() == 0.0 && x >= 1.0 && x <= ORDER_MAX as f64;
+            if whole(alpha) && whole(beta) && alpha + beta - 1.0 <= ORDER_MAX as f64 {
+                // Both are whole numbers of at most ORDER_MAX here.
+                Severity::Order {
+                    k: alpha as usize,
+                    n: (alpha + beta) as usize - 1,
+                }
+            } else {
+                Severity::Beta(Beta::new(alpha, beta).map_err(|_| Error::OutOfRange {
+                    what: "severity Beta parameters",
+                    expected: "finite and > 0",
+                    value: alpha,
+                })?)
+            }
         }
     };
     let duration = match params.duration {
@@ -527,13 +614,10 @@ fn build_ctx(
                     value: sigma,
                 });
             }
-            Duration::LogNormal(LogNormal::new(median_months.ln(), sigma).map_err(|_| {
-                Error::OutOfRange {
-                    what: "sigma of the log-normal duration",
-                    expected: "finite and ≥ 0",
-                    value: sigma,
-                }
-            })?)
+            Duration::LogNormal {
+                mu: median_months.ln(),
+                sigma,
+            }
         }
     };
 
@@ -622,7 +706,7 @@ fn build_ctx(
                     country: country_index[&country],
                     local,
                     threshold: normal_quantile(horizon_probability(p, params.model.horizon_months)),
-                    hazard: monthly_hazard(p),
+                    start: StartMonth::new(monthly_hazard(p), params.model.horizon_months),
                     slots,
                     share,
                 });
@@ -633,9 +717,10 @@ fn build_ctx(
     Ok(Ctx {
         chains: ctx_chains,
         demands: ctx_demands,
+        hot: pairs.iter().map(|p| (p.threshold, p.country)).collect(),
         pairs,
         countries: all_countries.len(),
-        rng: ChaCha8Rng::seed_from_u64(params.seed),
+        seed: params.seed,
         sqrt_rho: params.correlation.sqrt(),
         sqrt_one_minus_rho: (1.0 - params.correlation).sqrt(),
         severity,
@@ -674,36 +759,39 @@ pub fn simulate(
 ) -> Result<SimulationReport> {
     let ctx = build_ctx(chains, demands, risks, params)?;
     let block = params.progress_every.max(1);
-    let mut total = Worker::new(&ctx).accs;
+    // One worker (accumulators and scratch buffers) per thread for the whole run; the
+    // workers take chunks of paths from a shared counter, so a thread slowed down by other
+    // load takes fewer. Which worker counts which path does not matter: the accumulators'
+    // merge is exact and order-free.
+    let threads = rayon::current_num_threads().max(1);
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(&ctx)).collect();
     let mut done = 0u64;
     while done < params.paths {
         let end = params.paths.min(done.saturating_add(block));
         let chunks = (end - done).div_ceil(CHUNK);
         let start = done;
-        let merged = (0..chunks)
-            .into_par_iter()
-            .fold(
-                || Worker::new(&ctx),
-                |mut w, chunk| {
-                    let lo = start + chunk * CHUNK;
-                    for path in lo..(lo + CHUNK).min(end) {
-                        w.run_path(&ctx, path);
-                    }
-                    w
-                },
-            )
-            .map(|w| w.accs)
-            .reduce_with(|mut a, b| {
-                merge_into(&mut a, &b);
-                a
-            });
-        if let Some(m) = merged {
-            merge_into(&mut total, &m);
-        }
+        let next = AtomicU64::new(0);
+        workers.par_iter_mut().for_each(|w| {
+            loop {
+                let chunk = next.fetch_add(1, Ordering::Relaxed);
+                if chunk >= chunks {
+                    break;
+                }
+                let lo = start + chunk * CHUNK;
+                for path in lo..(lo + CHUNK).min(end) {
+                    w.run_path(&ctx, path);
+                }
+            }
+        });
         done = end;
         if let Some(cb) = progress {
             cb(done);
         }
+    }
+    let mut workers = workers.into_iter();
+    let mut total = workers.next().map_or_else(|| Worker::new(&ctx).accs, |w| w.accs);
+    for w in workers {
+        merge_into(&mut total, &w.accs);
     }
     let outcomes = ctx
         .demands

@@ -66,12 +66,6 @@ impl CutPlan {
         }
     }
 
-    /// Removes every cut.
-    pub(crate) fn reset(&mut self) {
-        self.keep.fill(1.0);
-        self.onset.fill(f64::INFINITY);
-    }
-
     /// Adds a cut (fractions and windows already validated).
     pub(crate) fn apply(&mut self, cut: &Cut) {
         if cut.fraction <= 0.0 || cut.duration <= 0.0 || cut.start >= f64::from(self.horizon) {
@@ -199,6 +193,118 @@ pub(crate) fn run_plan(
                 },
             });
         }
+    }
+    total
+}
+
+/// A cut of one supplier slot for the sparse step ([`run_sparse`]): the Monte Carlo's view of
+/// a disruption, where a path cuts a few slots of a chain of dozens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SparseCut {
+    /// Stage index in the resolved chain.
+    pub(crate) stage: usize,
+    /// Slot in that stage.
+    pub(crate) slot: usize,
+    /// Fraction of output cut, in `(0, 1]`.
+    pub(crate) fraction: f64,
+    /// Start month, finite, in `[0, horizon)`.
+    pub(crate) start: f64,
+    /// Duration in months, `> 0` (may be infinite).
+    pub(crate) duration: f64,
+}
+
+impl SparseCut {
+    /// Whether the cut takes anything within `horizon` months: the cuts
+    /// [`CutPlan::apply`] keeps (it ignores the others, for the ramp-up too).
+    pub(crate) fn is_effective(&self, horizon: u32) -> bool {
+        self.fraction > 0.0
+            && self.duration > 0.0
+            && self.start >= 0.0
+            && self.start < f64::from(horizon)
+            // `start` is finite and in [0, horizon) here, so the conversion is exact.
+            && overlap(self.start, self.duration, self.start.floor() as u32) > 0.0
+    }
+}
+
+/// The step of [`run_plan`] for a set of cuts given sparsely, returning the importer's
+/// shortfall over `horizon` months, tonnes.
+///
+/// Every cut must be effective ([`SparseCut::is_effective`]) and cut a different
+/// `(stage, slot)`; then the result equals [`run_plan`]'s on the plan of the same cuts up to
+/// rounding (property-tested). The sums run over the cut slots only: the lost supply is
+/// `Σ_cut c_j q_j` and the spare capacity online `a (Σ_all k_j − Σ_cut c_j k_j)`, with the
+/// stage's total spare capacity precomputed; and only the months from the first cut's start
+/// to the last cut's end are stepped, since without a cut in a month no stage loses anything,
+/// the importer has no gap and its stocks stay as they are.
+pub(crate) fn run_sparse(
+    chain: &ResolvedChain,
+    demand: &ResolvedDemand,
+    cuts: &[SparseCut],
+    horizon: u32,
+    ramp: f64,
+) -> f64 {
+    if cuts.is_empty() {
+        return 0.0;
+    }
+    let h = f64::from(horizon);
+    let mut first = h;
+    let mut end = 0.0f64;
+    for c in cuts {
+        first = first.min(c.start);
+        end = end.max(c.start + c.duration);
+    }
+    if first >= h {
+        return 0.0;
+    }
+    // Both are finite and in [0, horizon] after the clamps.
+    let m0 = first.floor().max(0.0) as u32;
+    let m1 = end.ceil().clamp(0.0, h) as u32;
+    let last = chain.stages.len() - 1;
+    let mut stocks = demand.stocks_t;
+    let mut total = 0.0;
+    for m in m0..m1 {
+        let mut phi_up = 0.0;
+        let mut gap = 0.0;
+        for (s, st) in chain.stages.iter().enumerate() {
+            let mut onset = f64::INFINITY;
+            let mut lost = 0.0;
+            let mut spare_cut = 0.0;
+            let mut direct_bilateral = 0.0;
+            for c in cuts.iter().filter(|c| c.stage == s) {
+                onset = onset.min(c.start);
+                let o = overlap(c.start, c.duration, m);
+                if o > 0.0 {
+                    // As in the dense plan: what is cut is 1 − keep.
+                    let cut = 1.0 - (1.0 - c.fraction * o);
+                    lost += cut * st.production[c.slot];
+                    spare_cut += cut * st.spare[c.slot];
+                    if s == last {
+                        for &(slot, q) in &demand.bilateral {
+                            if slot == c.slot {
+                                direct_bilateral += q * cut;
+                            }
+                        }
+                    }
+                }
+            }
+            let a = ramp_fraction(ramp, onset, m);
+            let avail = (a * (st.spare_total - spare_cut)).max(0.0);
+            let redistributed = lost.min(avail);
+            let own = lost - redistributed;
+            if s == last {
+                let own_gap = if lost > 0.0 {
+                    let direct = demand.pooled_monthly * lost / st.total + direct_bilateral;
+                    direct * own / lost
+                } else {
+                    0.0
+                };
+                gap = own_gap + phi_up * (demand.monthly - own_gap);
+            }
+            phi_up = 1.0 - (1.0 - own / st.total) * (1.0 - phi_up);
+        }
+        let draw = gap.min(stocks);
+        stocks -= draw;
+        total += gap - draw;
     }
     total
 }
@@ -671,6 +777,36 @@ mod tests {
         (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300) + 1e-15
     }
 
+    /// The dense plan and the sparse cuts of a case's shocks, keeping the first shock of
+    /// each (stage, country) and the effective ones.
+    fn plan_and_cuts(
+        chain: &ResolvedChain,
+        shocks: &[Shock],
+        horizon: u32,
+    ) -> (CutPlan, Vec<SparseCut>) {
+        let mut plan = CutPlan::new(chain, horizon);
+        let mut cuts: Vec<SparseCut> = Vec::new();
+        for shock in shocks {
+            for cut in shock.resolve(chain).unwrap() {
+                let sc = SparseCut {
+                    stage: cut.stage,
+                    slot: cut.slot,
+                    fraction: cut.fraction,
+                    start: cut.start,
+                    duration: cut.duration,
+                };
+                if cuts.iter().any(|c| c.stage == sc.stage && c.slot == sc.slot) {
+                    continue;
+                }
+                plan.apply(&cut);
+                if sc.is_effective(horizon) {
+                    cuts.push(sc);
+                }
+            }
+        }
+        (plan, cuts)
+    }
+
     proptest! {
         #[test]
         fn zero_shock_gives_zero_shortfall(c in case_strategy()) {
@@ -719,6 +855,37 @@ mod tests {
                 prop_assert!(s.shortfall_t <= l.shortfall_t + 1e-12);
             }
             prop_assert!(short.total_shortfall_t <= long.total_shortfall_t + 1e-9);
+        }
+
+        #[test]
+        fn sparse_step_matches_the_dense_plan(c in case_strategy(), bilateral in 0.0f64..1.0) {
+            let chain = ResolvedChain::new(&c.chain, &c.params).unwrap();
+            let (plan, cuts) = plan_and_cuts(&chain, &c.shocks, c.params.horizon_months);
+            // The pooled demand, and one importing `bilateral` of its consumption from the
+            // first supplier of the last stage.
+            let last = &c.chain.stages[c.chain.stages.len() - 1];
+            let mut demands = vec![c.demand.clone()];
+            if c.demand.consumption_t > 0.0 {
+                demands.push(ImporterDemand {
+                    sourcing: Sourcing::Bilateral(vec![ImportFlow {
+                        partner: last.suppliers[0].country,
+                        quantity_t: bilateral * c.demand.consumption_t,
+                    }]),
+                    ..c.demand.clone()
+                });
+            }
+            for d in &demands {
+                let rd = ResolvedDemand::new(d, &chain, &c.params).unwrap();
+                let ramp = c.params.ramp_up_per_month;
+                let dense = run_plan(&chain, &rd, &plan, ramp, None);
+                let sparse = run_sparse(&chain, &rd, &cuts, c.params.horizon_months, ramp);
+                prop_assert!(
+                    (dense - sparse).abs() <= 1e-9 * rd.monthly.max(1e-300),
+                    "{} vs {}",
+                    dense,
+                    sparse
+                );
+            }
         }
 
         #[test]
