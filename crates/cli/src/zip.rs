@@ -57,7 +57,9 @@ pub fn members(b: &[u8]) -> Result<Vec<Member>> {
         let name_len = u16_at(b, at + 28)? as usize;
         let extra_len = u16_at(b, at + 30)? as usize;
         let comment_len = u16_at(b, at + 32)? as usize;
-        let name = b.get(at + 46..at + 46 + name_len).context("zip: truncated archive")?;
+        let name = b
+            .get(at + 46..at + 46 + name_len)
+            .context("zip: truncated archive")?;
         out.push(Member {
             name: String::from_utf8_lossy(name).into_owned(),
             flags: u16_at(b, at + 8)?,
@@ -85,7 +87,9 @@ pub fn read(b: &[u8], m: &Member) -> Result<Vec<u8>> {
         bail!("zip: no local header for {} at byte {at}", m.name);
     }
     let start = at + 30 + u16_at(b, at + 26)? as usize + u16_at(b, at + 28)? as usize;
-    let data = b.get(start..start + m.compressed as usize).with_context(|| format!("zip: {} is truncated", m.name))?;
+    let data = b
+        .get(start..start + m.compressed as usize)
+        .with_context(|| format!("zip: {} is truncated", m.name))?;
     let mut out = Vec::with_capacity(m.uncompressed as usize);
     match m.method {
         0 => out.extend_from_slice(data),
@@ -94,10 +98,18 @@ pub fn read(b: &[u8], m: &Member) -> Result<Vec<u8>> {
                 .read_to_end(&mut out)
                 .with_context(|| format!("zip: inflating {}", m.name))?;
         }
-        other => bail!("zip: {} uses compression method {other}; only stored and deflate are read", m.name),
+        other => bail!(
+            "zip: {} uses compression method {other}; only stored and deflate are read",
+            m.name
+        ),
     }
     if out.len() != m.uncompressed as usize {
-        bail!("zip: {} inflated to {} bytes, the directory says {}", m.name, out.len(), m.uncompressed);
+        bail!(
+            "zip: {} inflated to {} bytes, the directory says {}",
+            m.name,
+            out.len(),
+            m.uncompressed
+        );
     }
     let mut crc = flate2::Crc::new();
     crc.update(&out);
@@ -114,7 +126,8 @@ pub fn write(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in members {
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut enc =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
         let _ = enc.write_all(data);
         let packed = enc.finish().unwrap_or_default();
         let mut crc = flate2::Crc::new();
@@ -170,7 +183,10 @@ mod tests {
         let z = write(&[("readme.txt", b"hello"), ("ged.csv", &csv)]);
         assert!(is_zip(&z));
         let m = members(&z).unwrap();
-        assert_eq!(m.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["readme.txt", "ged.csv"]);
+        assert_eq!(
+            m.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            ["readme.txt", "ged.csv"]
+        );
         assert_eq!(read(&z, &m[1]).unwrap(), csv);
         // A flipped byte in the data fails the CRC or the inflate.
         let mut bad = z.clone();

@@ -61,7 +61,10 @@ fn serve(body: Vec<u8>, n: usize) -> String {
             let mut s = stream.unwrap();
             let mut buf = [0u8; 4096];
             let _ = s.read(&mut buf);
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             s.write_all(head.as_bytes()).unwrap();
             s.write_all(&body).unwrap();
         }
@@ -88,8 +91,17 @@ fn fetch_downloads_unzips_and_imports_the_ged() {
     let url = serve(zipped, 1);
     ok(store.path(), &["fetch", "ucdp-ged", "--url", &url]);
     assert!(store.path().join("downloads/ged231-csv.zip").exists());
-    let after = json(store.path(), &["sql", "SELECT COUNT(*) AS n FROM events WHERE source_file = 'ged231-fetched.csv'"]);
+    let after = json(
+        store.path(),
+        &[
+            "sql",
+            "SELECT COUNT(*) AS n FROM events WHERE source_file = 'ged231-fetched.csv'",
+        ],
+    );
     assert_eq!(after["rows"][0]["n"], 100);
     let total = json(store.path(), &["sql", "SELECT COUNT(*) AS n FROM events"]);
-    assert_eq!(total["rows"][0]["n"].as_u64().unwrap(), before["rows"][0]["n"].as_u64().unwrap() + 100);
+    assert_eq!(
+        total["rows"][0]["n"].as_u64().unwrap(),
+        before["rows"][0]["n"].as_u64().unwrap() + 100
+    );
 }

@@ -14,7 +14,10 @@ fn eu_assess_reproduces_the_2017_supply_risk() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("eu2017.csv");
     std::fs::write(&f, EU2017).unwrap();
-    let v = json(shared_store(), &["eu-assess", "--inputs", f.to_str().unwrap()]);
+    let v = json(
+        shared_store(),
+        &["eu-assess", "--inputs", f.to_str().unwrap()],
+    );
     let text = String::from_utf8_lossy(EU2017);
     let mut n = 0;
     let mut total_err = 0.0;
@@ -28,9 +31,16 @@ fn eu_assess_reproduces_the_2017_supply_risk() {
         n += 1;
     }
     assert_eq!(n, 26);
-    assert!(total_err / n as f64 <= 0.1, "mean error {}", total_err / n as f64);
+    assert!(
+        total_err / n as f64 <= 0.1,
+        "mean error {}",
+        total_err / n as f64
+    );
     // Gallium: SR 1.4, EI 3.2 published → critical.
-    let ga = rows(&v).iter().find(|r| r["material"] == "Gallium").unwrap();
+    let ga = rows(&v)
+        .iter()
+        .find(|r| r["material"] == "Gallium")
+        .unwrap();
     assert_eq!(ga["critical"], true);
 }
 
@@ -39,16 +49,30 @@ fn eu_assess_names_the_row_and_column_of_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let text = String::from_utf8_lossy(EU2017).to_string();
     let cases = [
-        ("missing column", text.replacen("si_sr", "substitution", 1), "si_sr".to_string()),
-        ("not a number", text.replacen("Gallium,P,3.5", "Gallium,P,abc", 1), "hhi_wgi_t_gs".to_string()),
+        (
+            "missing column",
+            text.replacen("si_sr", "substitution", 1),
+            "si_sr".to_string(),
+        ),
+        (
+            "not a number",
+            text.replacen("Gallium,P,3.5", "Gallium,P,abc", 1),
+            "hhi_wgi_t_gs".to_string(),
+        ),
     ];
     for (what, body, field) in cases {
         let f = dir.path().join("bad.csv");
         std::fs::write(&f, body).unwrap();
-        let out = run(shared_store(), &["eu-assess", "--inputs", f.to_str().unwrap()]);
+        let out = run(
+            shared_store(),
+            &["eu-assess", "--inputs", f.to_str().unwrap()],
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-        assert!(err.contains(&field) && err.contains("bad.csv"), "{what}: {err}");
+        assert!(
+            err.contains(&field) && err.contains("bad.csv"),
+            "{what}: {err}"
+        );
     }
     // An import reliance above 100 %.
     let line2 = text.lines().nth(1).unwrap().to_string();
@@ -56,15 +80,34 @@ fn eu_assess_names_the_row_and_column_of_bad_input() {
     cells[4] = "140".into();
     let f = dir.path().join("over.csv");
     std::fs::write(&f, text.replacen(&line2, &cells.join(","), 1)).unwrap();
-    let out = run(shared_store(), &["eu-assess", "--inputs", f.to_str().unwrap()]);
+    let out = run(
+        shared_store(),
+        &["eu-assess", "--inputs", f.to_str().unwrap()],
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("over.csv:2") && err.contains("import_reliance_pct"), "{err}");
+    assert!(
+        err.contains("over.csv:2") && err.contains("import_reliance_pct"),
+        "{err}"
+    );
 }
 
 #[test]
 fn risk_concentration_of_cobalt_matches_supply() {
-    let v = json(shared_store(), &["risk", "--method", "concentration", "--mineral", "cobalt", "--stage", "mining", "--year", "2023"]);
+    let v = json(
+        shared_store(),
+        &[
+            "risk",
+            "--method",
+            "concentration",
+            "--mineral",
+            "cobalt",
+            "--stage",
+            "mining",
+            "--year",
+            "2023",
+        ],
+    );
     let r = &rows(&v)[0];
     assert_eq!(r["leading"], "COD");
     assert!((r["top1_pct"].as_f64().unwrap() - 73.91).abs() < 0.01);
@@ -72,12 +115,18 @@ fn risk_concentration_of_cobalt_matches_supply() {
 
 #[test]
 fn risk_all_methods_side_by_side_for_gallium() {
-    let v = json(shared_store(), &["risk", "--mineral", "gallium", "--year", "2023"]);
+    let v = json(
+        shared_store(),
+        &["risk", "--mineral", "gallium", "--year", "2023"],
+    );
     let r = &rows(&v)[0];
     // China 98.4 % of primary gallium (MCS2024); the EU 2023 study's processing HHI_WGI,t
     // with WGI 2021 is 4.886 (hand computation in crates/ingest/tests/criticality.rs).
     assert!(r["top1_pct"].as_f64().unwrap() > 98.0);
-    assert!((r["eu_hhi_wgi_t_gs"].as_f64().unwrap() - 4.886).abs() < 0.01, "{r}");
+    assert!(
+        (r["eu_hhi_wgi_t_gs"].as_f64().unwrap() - 4.886).abs() < 0.01,
+        "{r}"
+    );
     // U.S. net import reliance for gallium is 100 % (MCS2024 Table 5): TE = 1.
     assert_eq!(r["usgs_te"], 1.0);
     assert!(r["notes"].as_str().unwrap().contains("EV=1 assumed"));

@@ -7,16 +7,43 @@ fn gallium_export_stop_back_test() {
     // China's gallium export controls (in force 1 August 2023; China's customs reported no
     // gallium exports in August 2023): a one-month stop of China's refined gallium (98.4 % of
     // primary supply, MCS2024) with no stocks costs other buyers at least 95 % of that month.
-    let v = json(shared_store(), &["scenario", "--importer", "USA", "--shock", "CHN:gallium:refining:1.0:0:1"]);
+    let v = json(
+        shared_store(),
+        &[
+            "scenario",
+            "--importer",
+            "USA",
+            "--shock",
+            "CHN:gallium:refining:1.0:0:1",
+        ],
+    );
     let o = &v["outcomes"][0];
     let first = &o["months"][0];
     assert!(first["shortfall_pct"].as_f64().unwrap() >= 95.0, "{first}");
     assert_eq!(o["months"][1]["shortfall_t"], 0.0);
     // With 60 days of stocks a one-month stop is covered.
-    let s = json(shared_store(), &["scenario", "--shock", "CHN:gallium:refining:1.0:0:1", "--stocks-days", "60"]);
+    let s = json(
+        shared_store(),
+        &[
+            "scenario",
+            "--shock",
+            "CHN:gallium:refining:1.0:0:1",
+            "--stocks-days",
+            "60",
+        ],
+    );
     assert_eq!(s["outcomes"][0]["total_shortfall_t"], 0.0);
     // A three-month stop with 60 days of stocks: the shortfall starts when the stocks run out.
-    let t = json(shared_store(), &["scenario", "--shock", "CHN:gallium:refining:1.0:0:3", "--stocks-days", "60"]);
+    let t = json(
+        shared_store(),
+        &[
+            "scenario",
+            "--shock",
+            "CHN:gallium:refining:1.0:0:3",
+            "--stocks-days",
+            "60",
+        ],
+    );
     let o = &t["outcomes"][0];
     assert_eq!(o["first_shortfall_month"], o["stocks_exhausted_month"]);
     assert!(o["first_shortfall_month"].as_u64().unwrap() >= 1);
@@ -39,14 +66,28 @@ fn scenario_errors_are_clear() {
 
 #[test]
 fn simulate_is_reproducible_with_a_seed() {
-    let args = ["simulate", "--mineral", "gallium", "--mineral", "cobalt", "--paths", "4000", "--seed", "7"];
+    let args = [
+        "simulate",
+        "--mineral",
+        "gallium",
+        "--mineral",
+        "cobalt",
+        "--paths",
+        "4000",
+        "--seed",
+        "7",
+    ];
     let a = json(shared_store(), &args);
     let b = json(shared_store(), &args);
     assert_eq!(a["report"], b["report"]);
     let outcomes = a["report"]["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 2);
     for o in outcomes {
-        let (p50, p95, p99) = (o["p50"]["value"].as_f64().unwrap(), o["p95"]["value"].as_f64().unwrap(), o["p99"]["value"].as_f64().unwrap());
+        let (p50, p95, p99) = (
+            o["p50"]["value"].as_f64().unwrap(),
+            o["p95"]["value"].as_f64().unwrap(),
+            o["p99"]["value"].as_f64().unwrap(),
+        );
         assert!(p50 <= p95 && p95 <= p99);
         assert!(o["cvar95"].as_f64().unwrap() >= p95 - 1e-9);
     }

@@ -1375,8 +1375,16 @@ impl NewsEventRow {
             date_end: e.date.as_ref().map(|d| d.end.to_string()),
             date_precision: e.date.as_ref().map(|d| name_of(&d.precision)),
             place: e.place.as_ref().map(|p| p.name.clone()),
-            iso3: e.place.as_ref().and_then(|p| p.country).map(|c| c.to_string()),
-            region: e.place.as_ref().and_then(|p| p.region.as_ref()).map(ToString::to_string),
+            iso3: e
+                .place
+                .as_ref()
+                .and_then(|p| p.country)
+                .map(|c| c.to_string()),
+            region: e
+                .place
+                .as_ref()
+                .and_then(|p| p.region.as_ref())
+                .map(ToString::to_string),
             latitude: e.place.as_ref().and_then(|p| p.location).map(|l| l.lat),
             longitude: e.place.as_ref().and_then(|p| p.location).map(|l| l.lon),
             actors: e.actors.iter().map(|a| a.id.clone()).collect(),

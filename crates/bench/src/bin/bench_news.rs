@@ -40,7 +40,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|_| format!("bad thread count {t:?}"))
         })
         .collect::<Result<_, _>>()?;
-    if repeat == 0 || threads.iter().any(|&t| t == 0) {
+    if repeat == 0 || threads.contains(&0) {
         return Err("--repeat and --threads must be positive".into());
     }
 

@@ -18,12 +18,21 @@ pub fn ucdp_ged_url(version: &str) -> Result<String> {
     if !ok {
         bail!("--release {version:?}: expected a GED release such as 25.1");
     }
-    Ok(format!("https://ucdp.uu.se/downloads/ged/ged{}-csv.zip", version.replace('.', "")))
+    Ok(format!(
+        "https://ucdp.uu.se/downloads/ged/ged{}-csv.zip",
+        version.replace('.', "")
+    ))
 }
 
 async fn download(ctx: &Context, url: &str, dest: &Path) -> Result<()> {
-    let client = reqwest::Client::builder().user_agent(concat!("orewatch/", env!("CARGO_PKG_VERSION"))).build()?;
-    let mut resp = client.get(url).send().await.with_context(|| format!("downloading {url}"))?;
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("orewatch/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    let mut resp = client
+        .get(url)
+        .send()
+        .await
+        .with_context(|| format!("downloading {url}"))?;
     if !resp.status().is_success() {
         bail!("downloading {url}: the server answered {}", resp.status());
     }
@@ -35,16 +44,24 @@ async fn download(ctx: &Context, url: &str, dest: &Path) -> Result<()> {
         (false, _) => indicatif::ProgressBar::hidden(),
     };
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} download [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} download [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     // Write to a temporary name, renamed when complete: a broken download never looks whole.
     let part = dest.with_extension("part");
-    let mut file = std::fs::File::create(&part).with_context(|| format!("creating {}", part.display()))?;
+    let mut file =
+        std::fs::File::create(&part).with_context(|| format!("creating {}", part.display()))?;
     let mut got: u64 = 0;
-    while let Some(chunk) = resp.chunk().await.with_context(|| format!("downloading {url}"))? {
-        file.write_all(&chunk).with_context(|| format!("writing {}", part.display()))?;
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .with_context(|| format!("downloading {url}"))?
+    {
+        file.write_all(&chunk)
+            .with_context(|| format!("writing {}", part.display()))?;
         got += chunk.len() as u64;
         pb.set_position(got);
     }
@@ -65,19 +82,35 @@ pub fn csv_of(name: &str, bytes: Vec<u8>) -> Result<(String, Vec<u8>)> {
     if !crate::zip::is_zip(&bytes) {
         return Ok((name.to_string(), bytes));
     }
-    let members = crate::zip::members(&bytes).with_context(|| format!("{name}: not a readable zip archive"))?;
-    let csvs: Vec<&crate::zip::Member> = members.iter().filter(|m| m.name.to_ascii_lowercase().ends_with(".csv")).collect();
+    let members = crate::zip::members(&bytes)
+        .with_context(|| format!("{name}: not a readable zip archive"))?;
+    let csvs: Vec<&crate::zip::Member> = members
+        .iter()
+        .filter(|m| m.name.to_ascii_lowercase().ends_with(".csv"))
+        .collect();
     let [member] = csvs.as_slice() else {
         let names: Vec<&str> = csvs.iter().map(|m| m.name.as_str()).collect();
-        bail!("{name}: expected one .csv file in the archive, found {}: {names:?}", csvs.len());
+        bail!(
+            "{name}: expected one .csv file in the archive, found {}: {names:?}",
+            csvs.len()
+        );
     };
-    let out = crate::zip::read(&bytes, member).with_context(|| format!("{name}: unpacking {}", member.name))?;
-    let base = Path::new(&member.name).file_name().map_or(member.name.clone(), |n| n.to_string_lossy().into_owned());
+    let out = crate::zip::read(&bytes, member)
+        .with_context(|| format!("{name}: unpacking {}", member.name))?;
+    let base = Path::new(&member.name)
+        .file_name()
+        .map_or(member.name.clone(), |n| n.to_string_lossy().into_owned());
     Ok((base, out))
 }
 
 /// Runs `fetch`.
-pub async fn run(ctx: &Context, dataset: FetchDataset, version: &str, url: Option<&str>, no_import: bool) -> Result<()> {
+pub async fn run(
+    ctx: &Context,
+    dataset: FetchDataset,
+    version: &str,
+    url: Option<&str>,
+    no_import: bool,
+) -> Result<()> {
     match dataset {
         FetchDataset::UcdpGed => {}
     }
@@ -87,7 +120,12 @@ pub async fn run(ctx: &Context, dataset: FetchDataset, version: &str, url: Optio
     };
     let dir = ctx.data_dir.join("downloads");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = url.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("ucdp-ged.csv").to_string();
+    let name = url
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or("ucdp-ged.csv")
+        .to_string();
     let dest: PathBuf = dir.join(&name);
     download(ctx, &url, &dest).await?;
     eprintln!("orewatch: downloaded {url} to {}", dest.display());
@@ -108,7 +146,10 @@ mod tests {
     #[test]
     fn publisher_url_follows_the_version() {
         // UCDP's download page names the archives ged241-csv.zip, ged251-csv.zip, …
-        assert_eq!(ucdp_ged_url("25.1").unwrap(), "https://ucdp.uu.se/downloads/ged/ged251-csv.zip");
+        assert_eq!(
+            ucdp_ged_url("25.1").unwrap(),
+            "https://ucdp.uu.se/downloads/ged/ged251-csv.zip"
+        );
         assert!(ucdp_ged_url("25.1; rm -rf").is_err());
     }
 

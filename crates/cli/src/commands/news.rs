@@ -16,23 +16,34 @@ use crate::context::Context;
 use crate::output::{Output, round};
 
 fn date(flag: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
-    s.map(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").with_context(|| format!("{flag} {s:?}: expected YYYY-MM-DD")))
-        .transpose()
+    s.map(|s| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .with_context(|| format!("{flag} {s:?}: expected YYYY-MM-DD"))
+    })
+    .transpose()
 }
 
 fn extractor(ctx: &Context) -> Result<Extractor> {
     let (gazetteer, _) = orewatch_ingest::geonames::builtin_gazetteer(true)?;
-    Ok(orewatch_ingest::news_reference::builtin_extractor_with(&ctx.reference, &gazetteer)?)
+    Ok(orewatch_ingest::news_reference::builtin_extractor_with(
+        &ctx.reference,
+        &gazetteer,
+    )?)
 }
 
 fn read(path: &Path) -> Result<(String, Vec<u8>)> {
     if path == Path::new("-") {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("reading standard input")?;
         return Ok(("stdin".into(), b));
     }
     let b = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     Ok((name, b))
 }
 
@@ -40,7 +51,10 @@ fn articles_of(name: &str, bytes: &[u8], published: Option<NaiveDate>) -> Result
     if name.ends_with(".jsonl") {
         let p = orewatch_ingest::news_reference::parse_articles(name, bytes)?;
         if let Some(r) = p.rejects.first() {
-            bail!("{} lines of {name} are not articles; first: {r}", p.rejects.len());
+            bail!(
+                "{} lines of {name} are not articles; first: {r}",
+                p.rejects.len()
+            );
         }
         return Ok(p.records);
     }
@@ -55,7 +69,11 @@ fn articles_of(name: &str, bytes: &[u8], published: Option<NaiveDate>) -> Result
 /// Runs a `news` command.
 pub async fn run(ctx: &Context, cmd: &NewsCommand) -> Result<()> {
     match cmd {
-        NewsCommand::Extract { file, published, lang } => extract(ctx, file, published.as_deref(), *lang),
+        NewsCommand::Extract {
+            file,
+            published,
+            lang,
+        } => extract(ctx, file, published.as_deref(), *lang),
         NewsCommand::Ingest { files, published } => ingest(ctx, files, published.as_deref()).await,
         NewsCommand::Eval { gold, articles } => eval(ctx, gold, articles),
     }
@@ -79,19 +97,52 @@ fn extract(ctx: &Context, file: &Path, published: Option<&str>, lang: LangArg) -
         println!("{}", serde_json::to_string_pretty(&x)?);
         return Ok(());
     }
-    let mut out = Output::new(&["type", "cameo", "date", "place", "region", "actors", "targets", "minerals", "confidence", "evidence"]);
+    let mut out = Output::new(&[
+        "type",
+        "cameo",
+        "date",
+        "place",
+        "region",
+        "actors",
+        "targets",
+        "minerals",
+        "confidence",
+        "evidence",
+    ]);
     for e in &x.events {
         out.row(vec![
             serde_json::to_value(e.event_type)?,
             json!(e.cameo),
-            json!(e.date.as_ref().map(|d| if d.start == d.end { d.start.to_string() } else { format!("{}..{}", d.start, d.end) })),
+            json!(e.date.as_ref().map(|d| if d.start == d.end {
+                d.start.to_string()
+            } else {
+                format!("{}..{}", d.start, d.end)
+            })),
             json!(e.place.as_ref().map(|p| p.name.clone())),
-            json!(e.place.as_ref().and_then(|p| p.region.as_ref()).map(ToString::to_string)),
+            json!(
+                e.place
+                    .as_ref()
+                    .and_then(|p| p.region.as_ref())
+                    .map(ToString::to_string)
+            ),
             json!(e.actors.iter().map(|a| a.name.clone()).collect::<Vec<_>>()),
             json!(e.targets.iter().map(|a| a.name.clone()).collect::<Vec<_>>()),
-            json!(e.minerals.iter().map(|m| m.id.to_string()).collect::<Vec<_>>()),
+            json!(
+                e.minerals
+                    .iter()
+                    .map(|m| m.id.to_string())
+                    .collect::<Vec<_>>()
+            ),
             round(e.confidence, 2),
-            json!(article.text.get(e.sentence.start..e.sentence.end).unwrap_or("").chars().take(80).collect::<String>()),
+            json!(
+                article
+                    .text
+                    .get(e.sentence.start..e.sentence.end)
+                    .unwrap_or("")
+                    .chars()
+                    .take(80)
+                    .collect::<String>()
+            ),
         ]);
     }
     out.meta("article", x.article_id.clone());
@@ -112,7 +163,10 @@ async fn ingest(ctx: &Context, files: &[PathBuf], published: Option<&str>) -> Re
     }
     let x = extractor(ctx)?;
     let extractions = x.extract_all(&articles);
-    let titles: std::collections::HashMap<&str, &str> = articles.iter().map(|a| (a.id.as_str(), a.title.as_str())).collect();
+    let titles: std::collections::HashMap<&str, &str> = articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.title.as_str()))
+        .collect();
     let events: Vec<news::Event> = extractions.into_iter().flat_map(|e| e.events).collect();
     let n_raw = events.len();
     let merged = news::deduplicate(events);
@@ -121,7 +175,12 @@ async fn ingest(ctx: &Context, files: &[PathBuf], published: Option<&str>) -> Re
     let conflict: Vec<EventRow> = merged
         .iter()
         .filter_map(|m| {
-            let headline = m.sources.first().and_then(|s| titles.get(s.article_id.as_str())).copied().unwrap_or("");
+            let headline = m
+                .sources
+                .first()
+                .and_then(|s| titles.get(s.article_id.as_str()))
+                .copied()
+                .unwrap_or("");
             news::merged_to_conflict_event(m, headline)
         })
         .map(|mut e| {
@@ -132,10 +191,26 @@ async fn ingest(ctx: &Context, files: &[PathBuf], published: Option<&str>) -> Re
     let mut store = ctx.store().await?;
     let mut keys = names.clone();
     keys.push(file.clone());
-    let v1 = store.write("news_events", to_batch("news_events", &news_rows)?, WriteMode::ReplaceFiles(keys.clone())).await?;
-    let v2 = store.write("events", to_batch("events", &conflict)?, WriteMode::ReplaceFiles(keys)).await?;
+    let v1 = store
+        .write(
+            "news_events",
+            to_batch("news_events", &news_rows)?,
+            WriteMode::ReplaceFiles(keys.clone()),
+        )
+        .await?;
+    let v2 = store
+        .write(
+            "events",
+            to_batch("events", &conflict)?,
+            WriteMode::ReplaceFiles(keys),
+        )
+        .await?;
     let mut out = Output::new(&["table", "rows_written", "table_version"]);
-    out.row(vec![json!("news_events"), json!(news_rows.len()), json!(v1)]);
+    out.row(vec![
+        json!("news_events"),
+        json!(news_rows.len()),
+        json!(v1),
+    ]);
     out.row(vec![json!("events"), json!(conflict.len()), json!(v2)]);
     out.meta("articles", articles.len());
     out.meta("events_extracted", n_raw);
@@ -147,19 +222,34 @@ fn eval(ctx: &Context, gold: &Path, articles: &Path) -> Result<()> {
     let (gname, gbytes) = read(gold)?;
     let g = orewatch_ingest::news_reference::parse_gold(&gname, &gbytes)?;
     if let Some(r) = g.rejects.first() {
-        bail!("{} lines of {gname} are not gold annotations; first: {r}", g.rejects.len());
+        bail!(
+            "{} lines of {gname} are not gold annotations; first: {r}",
+            g.rejects.len()
+        );
     }
     let (aname, abytes) = read(articles)?;
     let arts = articles_of(&aname, &abytes, None)?;
     let wanted: std::collections::HashSet<&str> = g.records.iter().map(|a| a.id.as_str()).collect();
-    let arts: Vec<Article> = arts.into_iter().filter(|a| wanted.contains(a.id.as_str())).collect();
+    let arts: Vec<Article> = arts
+        .into_iter()
+        .filter(|a| wanted.contains(a.id.as_str()))
+        .collect();
     let predicted = extractor(ctx)?.extract_all(&arts);
     let report = news::evaluate(&g.records, &predicted);
     if ctx.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    let mut out = Output::new(&["what", "type", "tp", "fp", "fn", "precision", "recall", "f1"]);
+    let mut out = Output::new(&[
+        "what",
+        "type",
+        "tp",
+        "fp",
+        "fn",
+        "precision",
+        "recall",
+        "f1",
+    ]);
     let mut add = |what: &str, ty: String, s: &news::Scores| {
         out.row(vec![
             json!(what),
@@ -173,11 +263,19 @@ fn eval(ctx: &Context, gold: &Path, articles: &Path) -> Result<()> {
         ]);
     };
     for (k, s) in &report.entities {
-        add("entity", serde_json::to_value(k)?.as_str().unwrap_or("").to_string(), s);
+        add(
+            "entity",
+            serde_json::to_value(k)?.as_str().unwrap_or("").to_string(),
+            s,
+        );
     }
     add("entity", "ALL".into(), &report.entities_all);
     for (k, s) in &report.events {
-        add("event", serde_json::to_value(k)?.as_str().unwrap_or("").to_string(), s);
+        add(
+            "event",
+            serde_json::to_value(k)?.as_str().unwrap_or("").to_string(),
+            s,
+        );
     }
     add("event", "ALL".into(), &report.events_all);
     out.meta("articles", report.articles);

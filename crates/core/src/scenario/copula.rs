@@ -5,12 +5,13 @@
 //! −2.6 for a typical pair, `ε < a` happens a few times in a hundred, so most of the work of
 //! drawing `ε` by a sampler is wasted. Here `ε = Φ⁻¹(U)` with `U` uniform (from the 52 high
 //! bits of one 64-bit draw), which is exactly standard normal, and the comparison is made on
-//! `U`'s bits first: [`TailTable::bound`] gives an integer `B(a)` with `Φ⁻¹(U) ≥ a` for every
-//! draw at or above `B(a)` (`Φ` tabulated on a grid of 1/128 from −8 to 8, rounded up by a
-//! relative 10⁻⁹, and `a` moved up to a grid point); only below it is `Φ⁻¹(U)` computed and
-//! compared with `a`. The outcome is the same as computing `Φ⁻¹(U)` every time (the bounds
-//! are checked against [`normal_quantile`] in the tests), and the slow branch runs with
-//! probability about `Φ(a)(1 + |a|/128)`: about once per disruption.
+//! `U`'s bits first. `Φ` is tabulated on a grid `a_j` of step 1/128 from −8 to 8, as integers
+//! rounded up and down (by a relative 10⁻⁹, plus the bits `U` drops): for `a` in
+//! `[a_j, a_{j+1})`, a draw at or above the upper bound of `Φ(a_{j+1})` has `Φ⁻¹(U) ≥ a`,
+//! and one below the lower bound of `Φ(a_j)` has `Φ⁻¹(U) < a`. Only between the two (with
+//! probability about `φ(a)/128`), or off the grid, is `Φ⁻¹(U)` computed and compared with
+//! `a`. The outcome is the same as computing `Φ⁻¹(U)` every time (the bounds are checked
+//! against [`normal_quantile`] in the tests).
 
 use std::sync::OnceLock;
 
@@ -24,10 +25,17 @@ const N: usize = 16 * 128;
 /// `2⁻⁵²`.
 const UNIT: f64 = 1.0 / 4_503_599_627_370_496.0;
 
+/// `2⁶⁴`.
+const TWO64: f64 = 18_446_744_073_709_551_616.0;
+
 /// Integer bounds of `Φ` on the grid, in units of `2⁻⁶⁴`.
 #[derive(Debug)]
 pub(crate) struct TailTable {
+    /// `Φ(a_j)` rounded up (saturating).
     bounds: Vec<u64>,
+    /// `(lower_j, bounds_{j+1})`, `lower_j` being `Φ(a_j)` rounded down: the two bounds of a
+    /// cell `[a_j, a_{j+1})`, side by side for one cache line.
+    cells: Vec<(u64, u64)>,
 }
 
 impl TailTable {
@@ -49,8 +57,7 @@ impl TailTable {
         let cell = |lo: f64| {
             let mid = lo + 0.5 * h;
             let half = 0.5 * h;
-            half * (w0 * phi(mid + x0 * half)
-                + w1 * (phi(mid - x1 * half) + phi(mid + x1 * half)))
+            half * (w0 * phi(mid + x0 * half) + w1 * (phi(mid - x1 * half) + phi(mid + x1 * half)))
         };
         let start = -40.0;
         let lead = ((LO - start) * SCALE) as usize * SUB;
@@ -59,6 +66,7 @@ impl TailTable {
             cdf += cell(start + i as f64 * h);
         }
         let mut bounds = Vec::with_capacity(N + 1);
+        let mut lower = Vec::with_capacity(N + 1);
         for j in 0..=N {
             if j > 0 {
                 let lo = LO + (j - 1) as f64 / SCALE;
@@ -68,15 +76,18 @@ impl TailTable {
             }
             // Rounded up: a relative 10⁻⁹ for the quadrature and Φ⁻¹'s error, and 2¹² units
             // for the bits below the 52 that make `U`. `as` saturates at u64::MAX.
-            let b = cdf.min(1.0) * (1.0 + 1e-9) * 18_446_744_073_709_551_616.0 + 4096.0;
+            let b = cdf.min(1.0) * (1.0 + 1e-9) * TWO64 + 4096.0;
             bounds.push(b as u64);
+            // Rounded down by as much (`as` saturates at 0).
+            lower.push((cdf * (1.0 - 1e-9) * TWO64 - 4096.0) as u64);
         }
-        TailTable { bounds }
+        let cells = (0..N).map(|j| (lower[j], bounds[j + 1])).collect();
+        TailTable { bounds, cells }
     }
 
     /// `B(a)`: every 64-bit draw `bits ≥ B(a)` has `Φ⁻¹(uniform(bits)) ≥ a`, unless `B(a)` is
     /// `u64::MAX` (no bound).
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn bound(&self, a: f64) -> u64 {
         // The grid point at `floor(x) + 1 > x` (no `ceil`: without SSE4.1 it is a call).
         let y = (a - LO) * SCALE + 1.0;
@@ -101,9 +112,22 @@ pub(crate) fn uniform(bits: u64) -> f64 {
 /// Whether `ε = Φ⁻¹(uniform(bits))` is below `a`.
 #[inline]
 pub(crate) fn below(table: &TailTable, bits: u64, a: f64) -> bool {
-    let b = table.bound(a);
-    // `u64::MAX` means no bound: decide exactly.
-    (bits < b || b == u64::MAX) && normal_quantile(uniform(bits)) < a
+    let x = (a - LO) * SCALE;
+    // 0 ≤ x < N: a in the cell [a_j, a_{j+1}), j = floor(x) (truncation, no `floor` call).
+    if x >= 0.0 && x < N as f64 {
+        let (lo, hi) = table.cells[x as usize];
+        if bits >= hi && hi != u64::MAX {
+            return false;
+        }
+        if bits < lo {
+            return true;
+        }
+    } else if x < 0.0 && bits >= table.bounds[0] {
+        // Below the grid (also a = −∞): Φ(a) ≤ Φ(LO).
+        return false;
+    }
+    // Between the bounds, above the grid or NaN: decide exactly.
+    normal_quantile(uniform(bits)) < a
 }
 
 #[cfg(test)]
@@ -122,11 +146,25 @@ mod tests {
             let u = uniform(b);
             assert!(normal_quantile(u) >= a, "j = {j}, a = {a}, u = {u}");
         }
+        for (j, &(lo, _)) in t.cells.iter().enumerate() {
+            let a = LO + j as f64 / SCALE;
+            if lo == 0 {
+                continue;
+            }
+            // The largest uniform of a draw below the lower bound.
+            let u = uniform(lo - 1);
+            assert!(normal_quantile(u) < a, "j = {j}, a = {a}, u = {u}");
+        }
         // And tight: within 0.1 % + 2⁻⁵⁰ of Φ at the grid point.
-        for (a, p) in [(-3.0, 1.349_898_031_630_094_5e-3), (-1.0, 0.158_655_253_931_457_05)] {
+        for (a, p) in [
+            (-3.0, 1.349_898_031_630_094_5e-3),
+            (-1.0, 0.158_655_253_931_457_05),
+        ] {
             let j = ((a - LO) * SCALE) as usize;
-            let b = t.bounds[j] as f64 / 18_446_744_073_709_551_616.0;
+            let b = t.bounds[j] as f64 / TWO64;
             assert!(b >= p && b < p * 1.001 + 1e-15, "{a}: {b} vs {p}");
+            let l = t.cells[j].0 as f64 / TWO64;
+            assert!(l <= p && l > p * 0.999 - 1e-15, "{a}: {l} vs {p}");
         }
         assert_eq!(t.bound(f64::NAN), u64::MAX);
         assert_eq!(t.bound(9.0), u64::MAX);

@@ -284,7 +284,10 @@ enum Severity {
     /// `Beta(k, n + 1 − k)` for whole `k`, `n − k + 1` and `n ≤` [`ORDER_MAX`]: the `k`-th
     /// smallest of `n` uniforms (exactly that Beta; `n` uniforms are cheaper than the
     /// general sampler's logarithms and powers). The default `Beta(2, 2)` is the median of 3.
-    Order { k: usize, n: usize },
+    Order {
+        k: usize,
+        n: usize,
+    },
     Beta(Beta<f64>),
 }
 
@@ -317,9 +320,14 @@ impl Severity {
 #[derive(Debug, Clone, Copy)]
 enum Duration {
     Fixed(f64),
-    Geometric { ln_keep: f64 },
+    Geometric {
+        ln_keep: f64,
+    },
     /// `exp(mu + sigma Z)`.
-    LogNormal { mu: f64, sigma: f64 },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
 }
 
 /// The start month of a disruption with monthly hazard `h`, conditional on a start within the
@@ -359,9 +367,11 @@ impl StartMonth {
     fn at(&self, u: f64) -> f64 {
         match *self {
             StartMonth::First => 0.0,
-            StartMonth::Uniform { horizon, last } => (u * horizon).floor().min(last),
+            // The values are clamped to [0, last] first, so truncation (`as u32`: no `floor`
+            // call) is `floor` and exact.
+            StartMonth::Uniform { horizon, last } => f64::from((u * horizon).clamp(0.0, last) as u32),
             StartMonth::Geometric { ln_keep, p_h, last } => {
-                ((-u * p_h).ln_1p() / ln_keep).floor().clamp(0.0, last)
+                f64::from(((-u * p_h).ln_1p() / ln_keep).clamp(0.0, last) as u32)
             }
         }
     }
@@ -400,6 +410,8 @@ struct Worker {
     events: Vec<Event>,
     cuts: Vec<SparseCut>,
     weights: Vec<(usize, f64)>,
+    /// Paths run.
+    paths: u64,
 }
 
 impl Worker {
@@ -416,6 +428,7 @@ impl Worker {
             events: Vec::new(),
             cuts: Vec::new(),
             weights: Vec::new(),
+            paths: 0,
         }
     }
 
@@ -471,7 +484,16 @@ impl Worker {
         }
     }
 
+    /// The accumulators, with the zeros of the paths that disrupted nothing on a chain.
+    fn finish(mut self) -> Vec<ShortfallAccumulator> {
+        for acc in &mut self.accs {
+            acc.push_zeros(self.paths - acc.n());
+        }
+        self.accs
+    }
+
     fn run_path(&mut self, ctx: &Ctx, path: u64) {
+        self.paths += 1;
         self.draw(ctx, path);
         let mut next = 0;
         for (ci, cc) in ctx.chains.iter().enumerate() {
@@ -480,9 +502,7 @@ impl Worker {
                 next += 1;
             }
             if first == next {
-                for &t in &cc.targets {
-                    self.accs[t].push_zero();
-                }
+                // No disruption: a zero for every demand on the chain, counted in `finish`.
                 continue;
             }
             self.cuts.clear();
@@ -789,9 +809,11 @@ pub fn simulate(
         }
     }
     let mut workers = workers.into_iter();
-    let mut total = workers.next().map_or_else(|| Worker::new(&ctx).accs, |w| w.accs);
+    let mut total = workers
+        .next()
+        .map_or_else(|| Worker::new(&ctx).accs, Worker::finish);
     for w in workers {
-        merge_into(&mut total, &w.accs);
+        merge_into(&mut total, &w.finish());
     }
     let outcomes = ctx
         .demands

@@ -795,7 +795,10 @@ mod tests {
                     start: cut.start,
                     duration: cut.duration,
                 };
-                if cuts.iter().any(|c| c.stage == sc.stage && c.slot == sc.slot) {
+                if cuts
+                    .iter()
+                    .any(|c| c.stage == sc.stage && c.slot == sc.slot)
+                {
                     continue;
                 }
                 plan.apply(&cut);

@@ -127,8 +127,14 @@ impl ShortfallAccumulator {
     /// Counts a path without shortfall.
     #[inline]
     pub(crate) fn push_zero(&mut self) {
-        self.n += 1;
-        self.zeros += 1;
+        self.push_zeros(1);
+    }
+
+    /// Counts `k` paths without shortfall.
+    #[inline]
+    pub(crate) fn push_zeros(&mut self, k: u64) {
+        self.n += k;
+        self.zeros += k;
     }
 
     /// Counts a path with shortfall fraction `x` (clamped to `[0, 1]`), `threshold` for the
