@@ -20,7 +20,7 @@ as a loss of feed, and the importer bears its pool share after its stocks. The s
 a path is the horizon total over horizon consumption. Accumulators have a fixed size
 (moments, the same log-bucket sketch as orewatch for P50/P95/P99 and CVaR95, per-band tail
 attribution), so memory does not grow with the number of paths. NumPy's random streams are
-not orewatch's ChaCha8 streams: the two agree statistically, not bit for bit; the driver
+not orewatch's xoshiro256++ streams: the two agree statistically, not bit for bit; the driver
 prints the means side by side with their standard errors.
 
 Each run: orewatch (rayon, 2 threads) and NumPy (--workers forked processes, 2 by default,

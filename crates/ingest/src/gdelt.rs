@@ -412,8 +412,9 @@ pub fn parse_with(
     })
 }
 
-/// The filter a row fails.
+/// The filter a row fails (each variant names what the row is not).
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 enum Filter {
     NotMaterialConflict,
     NotViolentRoot,

@@ -243,7 +243,7 @@ fn parse_countries(f: &ReferenceFiles<'_>, i18n: &[(&str, &[u8])]) -> Result<Vec
         for (lang, table) in &langs {
             for (k, n) in table.get(a2).into_iter().flatten().enumerate() {
                 let key = if k == 0 {
-                    format!("{lang}")
+                    lang.to_string()
                 } else {
                     format!("{lang}_{k}")
                 };
@@ -556,7 +556,7 @@ mod tests {
             // English and French short names resolve back unless another country shares them.
             for name in [&c.name_en, &c.name_fr] {
                 if let Some(p) = r.countries.resolve(name) {
-                    assert_eq!(p, me.unwrap(), "{name:?} resolves to another country");
+                    assert_eq!(Some(p), me, "{name:?} resolves to another country");
                 }
             }
             assert!(

@@ -246,3 +246,117 @@ impl Engine for DeltaStore {
         Ok(self.load(table).await?.and_then(|t| t.version()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::ImportRow;
+    use crate::rows::{from_batches, to_batch};
+
+    fn row(id: &str, file: &str, records: i64) -> ImportRow {
+        ImportRow {
+            import_id: id.into(),
+            source: "test".into(),
+            table_name: "production".into(),
+            records,
+            rejects: 0,
+            table_version: 0,
+            imported_at: "2026-01-01T00:00:00Z".into(),
+            source_file: file.into(),
+        }
+    }
+
+    async fn ids(store: &DeltaStore) -> Vec<String> {
+        #[derive(serde::Deserialize)]
+        struct R {
+            import_id: String,
+        }
+        let b = store
+            .sql("SELECT import_id FROM imports ORDER BY import_id")
+            .await
+            .unwrap();
+        from_batches::<R>("imports", &b)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.import_id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn writes_are_versioned_and_replace_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        assert_eq!(store.version("imports").await.unwrap(), None);
+        assert_eq!(
+            store.row_count("imports").await.unwrap(),
+            0,
+            "an unwritten table is empty"
+        );
+        let v0 = store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1), row("b", "y.csv", 2)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v0, 0);
+        // Re-importing x.csv replaces its row and keeps y.csv's.
+        let v1 = store
+            .write(
+                "imports",
+                to_batch("imports", &[row("c", "x.csv", 3)]).unwrap(),
+                WriteMode::ReplaceFiles(vec!["x.csv".into()]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(v1, 1);
+        assert_eq!(ids(&store).await, vec!["b", "c"]);
+        // The earlier version is still readable.
+        let old = store
+            .sql_at_versions(
+                "SELECT COUNT(*) AS n FROM imports WHERE import_id = 'a'",
+                &BTreeMap::from([("imports".to_string(), 0)]),
+            )
+            .await
+            .unwrap();
+        let n = old[0]
+            .column(0)
+            .as_any()
+            .downcast_ref::<datafusion::arrow::array::Int64Array>()
+            .unwrap()
+            .value(0);
+        assert_eq!(n, 1);
+        // A reopened store sees the same table.
+        let again = DeltaStore::open(dir.path()).await.unwrap();
+        assert_eq!(again.version("imports").await.unwrap(), Some(1));
+        assert_eq!(ids(&again).await, vec!["b", "c"]);
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_another_table_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        let wrong = to_batch("imports", &[row("b", "x.csv", 1)]).unwrap();
+        assert!(
+            store
+                .write("rejects", wrong, WriteMode::Append)
+                .await
+                .is_err()
+        );
+        assert!(matches!(
+            store.row_count("nope").await,
+            Err(Error::UnknownTable { .. })
+        ));
+        assert_eq!(store.version("rejects").await.unwrap(), None);
+        assert_eq!(ids(&store).await, vec!["a"]);
+    }
+}

@@ -84,6 +84,7 @@ fn run(args: &[String]) -> Result<(), String> {
         report.check(&format!("entities_{t}"), entity_count);
         predictions.get_or_insert(warm);
     }
+    report.check("thread_counts", threads.clone());
     report.check("articles", articles.len());
     report.check("repeat", repeat);
     report.check("corpus_articles", corpus.len());

@@ -99,7 +99,8 @@ pub fn security_score(
         });
     }
     for e in [exposure.curated, exposure.gdelt] {
-        if !(e >= 0.0) {
+        // NaN fails too: not `e < 0.0`.
+        if e.is_nan() || e < 0.0 {
             return Err(Error::OutOfRange {
                 what: "exposure",
                 expected: "≥ 0",

@@ -226,7 +226,7 @@ impl Extractor {
                 .any(|(_, t)| t.event_type == EventType::Investment)
             {
                 trigs.retain(|(_, t)| {
-                    !(t.event_type == EventType::ProductionChange && !t.needs.is_empty())
+                    t.event_type != EventType::ProductionChange || t.needs.is_empty()
                 });
             }
         }
@@ -312,8 +312,8 @@ impl Extractor {
                 .filter(|d| {
                     !d.dateline
                         && filter(d.span)
-                        && !(is_duration_bound(doc.text, d.span)
-                            && !matches!(d.precision, DatePrecision::Day))
+                        && (!is_duration_bound(doc.text, d.span)
+                            || matches!(d.precision, DatePrecision::Day))
                 })
                 .min_by_key(|d| {
                     (
@@ -490,11 +490,7 @@ impl Extractor {
                         });
                     }
                 }
-                EntityKind::Topic => {
-                    if !topics.contains(&e.id) {
-                        topics.push(e.id.clone());
-                    }
-                }
+                EntityKind::Topic if !topics.contains(&e.id) => topics.push(e.id.clone()),
                 _ => {}
             }
         }

@@ -65,10 +65,8 @@ impl Span {
     pub fn distance(self, other: Span) -> usize {
         if self.end <= other.start {
             other.start - self.end
-        } else if other.end <= self.start {
-            self.start - other.end
         } else {
-            0
+            self.start.saturating_sub(other.end)
         }
     }
 }

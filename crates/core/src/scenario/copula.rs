@@ -87,8 +87,8 @@ impl TailTable {
 
     /// `B(a)`: every 64-bit draw `bits ≥ B(a)` has `Φ⁻¹(uniform(bits)) ≥ a`, unless `B(a)` is
     /// `u64::MAX` (no bound).
-    #[cfg(test)]
-    pub(crate) fn bound(&self, a: f64) -> u64 {
+    #[inline]
+    pub(crate) fn upper(&self, a: f64) -> u64 {
         // The grid point at `floor(x) + 1 > x` (no `ceil`: without SSE4.1 it is a call).
         let y = (a - LO) * SCALE + 1.0;
         if y < (N + 1) as f64 {
@@ -166,9 +166,9 @@ mod tests {
             let l = t.cells[j].0 as f64 / TWO64;
             assert!(l <= p && l > p * 0.999 - 1e-15, "{a}: {l} vs {p}");
         }
-        assert_eq!(t.bound(f64::NAN), u64::MAX);
-        assert_eq!(t.bound(9.0), u64::MAX);
-        assert_eq!(t.bound(f64::NEG_INFINITY), t.bounds[0]);
+        assert_eq!(t.upper(f64::NAN), u64::MAX);
+        assert_eq!(t.upper(9.0), u64::MAX);
+        assert_eq!(t.upper(f64::NEG_INFINITY), t.bounds[0]);
     }
 
     #[test]

@@ -258,7 +258,13 @@ pub(crate) fn run_sparse(
     }
     // Both are finite and in [0, horizon] after the clamps.
     let m0 = first.floor().max(0.0) as u32;
-    let m1 = end.ceil().clamp(0.0, h) as u32;
+    // `ceil` by truncation (no `ceil` call): end is in [0, horizon] after the clamp.
+    let e = end.clamp(0.0, h);
+    let m1 = if f64::from(e as u32) < e {
+        e as u32 + 1
+    } else {
+        e as u32
+    };
     let last = chain.stages.len() - 1;
     let mut stocks = demand.stocks_t;
     let mut total = 0.0;
