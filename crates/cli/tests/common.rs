@@ -12,6 +12,9 @@ pub fn bin() -> &'static str {
 /// Runs `orewatch` with a data directory and arguments.
 pub fn run(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(bin())
+        // Loopback test servers (fetch) must not go through a proxy a machine may set.
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--quiet")
