@@ -61,6 +61,7 @@ use orewatch_core::model::conflict::{
 };
 use orewatch_core::model::provenance::Provenance;
 
+use crate::text::NamedRow as Row;
 use crate::text::{csv_reader, decode_utf8, header};
 use crate::{Error, Parsed, Reference, Result, RowError};
 
@@ -285,39 +286,6 @@ pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<C
         }
     }
     Ok(out)
-}
-
-/// One data row with its column index, for field access and located errors.
-struct Row<'a> {
-    rec: &'a StringRecord,
-    col: &'a HashMap<&'static str, usize>,
-    file: &'a str,
-    line: u64,
-}
-
-impl Row<'_> {
-    /// The trimmed cell of a column, empty when the column is absent.
-    fn get(&self, name: &str) -> &str {
-        self.col
-            .get(name)
-            .and_then(|&i| self.rec.get(i))
-            .map_or("", str::trim)
-    }
-
-    fn err(&self, field: &str, reason: impl Into<String>) -> RowError {
-        RowError::new(self.file, self.line, Some(field), reason)
-    }
-
-    /// Parses a cell with `f`, or an error naming the column and the text.
-    fn parsed<T>(
-        &self,
-        name: &str,
-        what: &str,
-        f: impl Fn(&str) -> Option<T>,
-    ) -> std::result::Result<T, RowError> {
-        let c = self.get(name);
-        f(c).ok_or_else(|| self.err(name, format!("{c:?} is not {what}")))
-    }
 }
 
 fn event(

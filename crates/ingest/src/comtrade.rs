@@ -35,6 +35,7 @@ use orewatch_core::model::provenance::Provenance;
 use orewatch_core::model::trade::{TradeDirection, TradeFlow, classify_hs_code};
 use orewatch_core::model::{Aggregate, Party, Stage};
 
+use crate::text::NamedRow as Row;
 use crate::text::{csv_reader, decode_utf8, header};
 use crate::{Error, Parsed, Reference, Result, RowError};
 
@@ -187,27 +188,8 @@ pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<T
     Ok(out)
 }
 
-/// One data row with its column index, for field access and located errors.
-struct Row<'a> {
-    rec: &'a StringRecord,
-    col: &'a HashMap<&'static str, usize>,
-    file: &'a str,
-    line: u64,
-}
-
+/// Comtrade's cell readers, beside the shared ones of [`crate::text::NamedRow`].
 impl Row<'_> {
-    /// The trimmed cell of a column, empty when the column is absent.
-    fn get(&self, name: &str) -> &str {
-        self.col
-            .get(name)
-            .and_then(|&i| self.rec.get(i))
-            .map_or("", str::trim)
-    }
-
-    fn err(&self, field: &str, reason: impl Into<String>) -> RowError {
-        RowError::new(self.file, self.line, Some(field), reason)
-    }
-
     /// An optional number: `None` for an empty cell.
     fn number(&self, name: &str) -> std::result::Result<Option<f64>, RowError> {
         match self.get(name) {

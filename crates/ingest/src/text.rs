@@ -97,6 +97,45 @@ impl Header {
     }
 }
 
+/// One data row with its header index: cells by column name, and errors that name the file,
+/// line and column. Shared by the parsers whose columns are found by name.
+pub(crate) struct NamedRow<'a> {
+    /// The record.
+    pub(crate) rec: &'a csv::StringRecord,
+    /// Column name → position.
+    pub(crate) col: &'a std::collections::HashMap<&'static str, usize>,
+    /// The file, for errors.
+    pub(crate) file: &'a str,
+    /// The 1-based line, for errors.
+    pub(crate) line: u64,
+}
+
+impl NamedRow<'_> {
+    /// The trimmed cell of a column, empty when the column is absent.
+    pub(crate) fn get(&self, name: &str) -> &str {
+        self.col
+            .get(name)
+            .and_then(|&i| self.rec.get(i))
+            .map_or("", str::trim)
+    }
+
+    /// A rejected row, naming the column.
+    pub(crate) fn err(&self, field: &str, reason: impl Into<String>) -> crate::RowError {
+        crate::RowError::new(self.file, self.line, Some(field), reason)
+    }
+
+    /// Parses a cell with `f`, or an error naming the column and the text.
+    pub(crate) fn parsed<T>(
+        &self,
+        name: &str,
+        what: &str,
+        f: impl Fn(&str) -> Option<T>,
+    ) -> std::result::Result<T, crate::RowError> {
+        let c = self.get(name);
+        f(c).ok_or_else(|| self.err(name, format!("{c:?} is not {what}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
