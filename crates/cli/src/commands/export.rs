@@ -164,7 +164,7 @@ async fn geojson(
                     );
                     let p = s.iso3.as_ref().and_then(|c| pv.get(c)).copied();
                     let sec = security_score(e.score, p, &SecurityParams::default())?;
-                    props.insert("security_score".into(), serde_json::to_value(&sec.score)?);
+                    props.insert("security_score".into(), serde_json::to_value(sec.score)?);
                 }
                 features.push(feature(point(lat, lon), props));
             }

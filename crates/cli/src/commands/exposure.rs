@@ -195,9 +195,9 @@ pub async fn run(ctx: &Context, args: &ExposureArgs) -> Result<()> {
     out.meta("window_days", p.window_days);
     if let Some(t) = totals.first() {
         out.meta("sites", t.sites);
-        out.meta("exposed_sites", serde_json::to_value(&t.exposed_sites)?);
-        out.meta("sum", serde_json::to_value(&t.sum)?);
-        out.meta("max", serde_json::to_value(&t.max)?);
+        out.meta("exposed_sites", serde_json::to_value(t.exposed_sites)?);
+        out.meta("sum", serde_json::to_value(t.sum)?);
+        out.meta("max", serde_json::to_value(t.max)?);
     }
     super::print(ctx, &out)
 }
@@ -298,7 +298,7 @@ async fn site(
         "wgi_pv",
         json!(pv.map(|x| json!({"year": x.0, "estimate": x.1}))),
     );
-    out.meta("security_score", serde_json::to_value(&sec.score)?);
+    out.meta("security_score", serde_json::to_value(sec.score)?);
     if let Some(n) = index.nearest(loc, 1).first() {
         out.meta("nearest_event", json!({"event_id": events[n.index].id, "distance_km": (n.distance_km * 10.0).round() / 10.0}));
     }

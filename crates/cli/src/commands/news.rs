@@ -279,7 +279,7 @@ fn eval(ctx: &Context, gold: &Path, articles: &Path) -> Result<()> {
     }
     add("event", "ALL".into(), &report.events_all);
     out.meta("articles", report.articles);
-    out.meta("date_exact", serde_json::to_value(&report.date_exact)?);
-    out.meta("date_within", serde_json::to_value(&report.date_within)?);
+    out.meta("date_exact", serde_json::to_value(report.date_exact)?);
+    out.meta("date_within", serde_json::to_value(report.date_within)?);
     super::print(ctx, &out)
 }

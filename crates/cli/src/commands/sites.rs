@@ -26,7 +26,7 @@ pub fn parse_lat_lon(s: &str) -> Result<LatLon> {
         .trim()
         .parse()
         .with_context(|| format!("--near {s:?}: longitude {b:?} is not a number"))?;
-    Ok(LatLon::try_new(lat, lon).with_context(|| format!("--near {s:?}"))?)
+    LatLon::try_new(lat, lon).with_context(|| format!("--near {s:?}"))
 }
 
 /// Runs `sites`.
