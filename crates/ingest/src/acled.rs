@@ -52,7 +52,6 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use csv::StringRecord;
 use orewatch_core::CountryCode;
 use orewatch_core::geo::LatLon;
 use orewatch_core::model::Party;
@@ -61,9 +60,9 @@ use orewatch_core::model::conflict::{
 };
 use orewatch_core::model::provenance::Provenance;
 
-use crate::text::NamedRow as Row;
-use crate::text::{csv_reader, decode_utf8, header};
-use crate::{Error, Parsed, Reference, Result, RowError};
+use crate::text::decode_utf8;
+use crate::text::{NamedRow as Row, parse_named};
+use crate::{Parsed, Reference, Result, RowError};
 
 /// The `source` of every record's provenance.
 pub const SOURCE: &str = "ACLED";
@@ -236,56 +235,10 @@ fn date_range(d: NaiveDate, precision: u8) -> Option<(NaiveDate, NaiveDate, Date
 /// are rejected and reported with their line and field.
 pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<ConflictEvent>> {
     let text = decode_utf8(file, bytes)?;
-    let mut rdr = csv_reader(&text);
-    let h = header(file, &mut rdr)?;
-    let mut col: HashMap<&str, usize> = HashMap::new();
-    for name in REQUIRED {
-        col.insert(name, h.require(file, name)?);
-    }
-    for name in OPTIONAL {
-        if let Some(i) = h.position(name) {
-            col.insert(name, i);
-        }
-    }
-    let width = col.values().max().map_or(0, |m| m + 1);
     let mut countries: HashMap<(String, String), Option<CountryCode>> = HashMap::new();
-    let mut out = Parsed::default();
-    let mut rec = StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
-            }
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rec.len() < width {
-            let field = h.names.get(rec.len()).map(String::as_str);
-            out.rejects.push(RowError::new(
-                file,
-                line,
-                field,
-                format!("row has {} fields, the header {}", rec.len(), h.names.len()),
-            ));
-            continue;
-        }
-        let row = Row {
-            rec: &rec,
-            col: &col,
-            file,
-            line,
-        };
-        match event(&row, reference, &mut countries) {
-            Ok(e) => out.records.push(e),
-            Err(e) => out.rejects.push(e),
-        }
-    }
-    Ok(out)
+    parse_named(file, &text, &REQUIRED, &OPTIONAL, |row| {
+        event(row, reference, &mut countries)
+    })
 }
 
 fn event(
@@ -407,6 +360,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::Error;
 
     const FIXTURE: &[u8] = include_bytes!("../../fixtures/data/acled/authored_acled_sample.csv");
     const FIXTURE_NAME: &str = "authored_acled_sample.csv";

@@ -29,15 +29,14 @@
 
 use std::collections::HashMap;
 
-use csv::StringRecord;
 use orewatch_core::MineralId;
 use orewatch_core::model::provenance::Provenance;
 use orewatch_core::model::trade::{TradeDirection, TradeFlow, classify_hs_code};
 use orewatch_core::model::{Aggregate, Party, Stage};
 
-use crate::text::NamedRow as Row;
-use crate::text::{csv_reader, decode_utf8, header};
-use crate::{Error, Parsed, Reference, Result, RowError};
+use crate::text::decode_utf8;
+use crate::text::{NamedRow as Row, parse_named};
+use crate::{Parsed, Reference, Result, RowError};
 
 /// The `source` of every record's provenance.
 pub const SOURCE: &str = "UN Comtrade";
@@ -133,59 +132,12 @@ const OPTIONAL: [&str; 20] = [
 /// are rejected and reported.
 pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<TradeFlow>> {
     let text = decode_utf8(file, bytes)?;
-    let mut rdr = csv_reader(&text);
-    let h = header(file, &mut rdr)?;
-    let mut col: HashMap<&str, usize> = HashMap::new();
-    for name in REQUIRED {
-        col.insert(name, h.require(file, name)?);
-    }
-    for name in OPTIONAL {
-        if let Some(i) = h.position(name) {
-            col.insert(name, i);
-        }
-    }
-    let width = col.values().max().map_or(0, |m| m + 1);
     let mut ctx = Context {
         reference,
         file,
         hs: HashMap::new(),
     };
-    let mut out = Parsed::default();
-    let mut rec = StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
-            }
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rec.len() < width {
-            out.rejects.push(RowError::new(
-                file,
-                line,
-                h.names.get(rec.len()).map(String::as_str),
-                format!("row has {} fields, the header {}", rec.len(), h.names.len()),
-            ));
-            continue;
-        }
-        let row = Row {
-            rec: &rec,
-            col: &col,
-            file,
-            line,
-        };
-        match ctx.flow(&row) {
-            Ok(f) => out.records.push(f),
-            Err(e) => out.rejects.push(e),
-        }
-    }
-    Ok(out)
+    parse_named(file, &text, &REQUIRED, &OPTIONAL, |row| ctx.flow(row))
 }
 
 /// Comtrade's cell readers, beside the shared ones of [`crate::text::NamedRow`].
@@ -390,6 +342,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::Error;
 
     fn reference() -> &'static Reference {
         static R: OnceLock<Reference> = OnceLock::new();

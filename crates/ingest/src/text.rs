@@ -97,6 +97,72 @@ impl Header {
     }
 }
 
+/// Reads a CSV whose columns are found by name: the `required` ones must be in the header
+/// (an [`Error::Header`] otherwise), the `optional` ones are used when present. Blank rows are
+/// skipped; a row shorter than the columns used is rejected naming its first missing field;
+/// every other row goes to `row`, whose errors are rejects. A row the CSV reader itself cannot
+/// read stops the file.
+pub(crate) fn parse_named<T>(
+    file: &str,
+    text: &str,
+    required: &[&'static str],
+    optional: &[&'static str],
+    mut row: impl FnMut(&NamedRow<'_>) -> std::result::Result<T, crate::RowError>,
+) -> Result<crate::Parsed<T>> {
+    let mut rdr = csv_reader(text);
+    let h = header(file, &mut rdr)?;
+    let mut col: std::collections::HashMap<&'static str, usize> = std::collections::HashMap::new();
+    for &name in required {
+        col.insert(name, h.require(file, name)?);
+    }
+    for &name in optional {
+        if let Some(i) = h.position(name) {
+            col.insert(name, i);
+        }
+    }
+    let width = col.values().max().map_or(0, |m| m + 1);
+    let mut out = crate::Parsed::default();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(Error::Row(crate::RowError::new(
+                    file,
+                    line,
+                    None,
+                    e.to_string(),
+                )));
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rec.len() < width {
+            out.rejects.push(crate::RowError::new(
+                file,
+                line,
+                h.names.get(rec.len()).map(String::as_str),
+                format!("row has {} fields, the header {}", rec.len(), h.names.len()),
+            ));
+            continue;
+        }
+        match row(&NamedRow {
+            rec: &rec,
+            col: &col,
+            file,
+            line,
+        }) {
+            Ok(r) => out.records.push(r),
+            Err(e) => out.rejects.push(e),
+        }
+    }
+    Ok(out)
+}
+
 /// One data row with its header index: cells by column name, and errors that name the file,
 /// line and column. Shared by the parsers whose columns are found by name.
 pub(crate) struct NamedRow<'a> {

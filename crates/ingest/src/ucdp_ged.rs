@@ -31,7 +31,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use csv::StringRecord;
 use orewatch_core::CountryCode;
 use orewatch_core::geo::LatLon;
 use orewatch_core::model::Party;
@@ -40,9 +39,9 @@ use orewatch_core::model::conflict::{
 };
 use orewatch_core::model::provenance::Provenance;
 
-use crate::text::NamedRow as Row;
-use crate::text::{csv_reader, decode_utf8, header};
-use crate::{Error, Parsed, Reference, Result, RowError};
+use crate::text::decode_utf8;
+use crate::text::{NamedRow as Row, parse_named};
+use crate::{Parsed, Reference, Result, RowError};
 
 /// The `source` of every record's provenance.
 pub const SOURCE: &str = "UCDP GED";
@@ -138,57 +137,11 @@ fn code(cell: &str) -> Option<u8> {
 /// are rejected and reported.
 pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<ConflictEvent>> {
     let text = decode_utf8(file, bytes)?;
-    let mut rdr = csv_reader(&text);
-    let h = header(file, &mut rdr)?;
-    let mut col: HashMap<&str, usize> = HashMap::new();
-    for name in REQUIRED {
-        col.insert(name, h.require(file, name)?);
-    }
-    for name in OPTIONAL {
-        if let Some(i) = h.position(name) {
-            col.insert(name, i);
-        }
-    }
-    let width = col.values().max().map_or(0, |m| m + 1);
     let release = release_from_file_name(file);
     let mut countries: HashMap<(String, String), Option<CountryCode>> = HashMap::new();
-    let mut out = Parsed::default();
-    let mut rec = StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
-            }
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rec.len() < width {
-            let field = h.names.get(rec.len()).map(String::as_str);
-            out.rejects.push(RowError::new(
-                file,
-                line,
-                field,
-                format!("row has {} fields, the header {}", rec.len(), h.names.len()),
-            ));
-            continue;
-        }
-        let row = Row {
-            rec: &rec,
-            col: &col,
-            file,
-            line,
-        };
-        match event(&row, reference, &release, &mut countries) {
-            Ok(e) => out.records.push(e),
-            Err(e) => out.rejects.push(e),
-        }
-    }
-    Ok(out)
+    parse_named(file, &text, &REQUIRED, &OPTIONAL, |row| {
+        event(row, reference, &release, &mut countries)
+    })
 }
 
 fn event(
@@ -306,7 +259,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::Error;
     use crate::builtin;
+    use crate::text::{csv_reader, header};
 
     const FILE: &str = "ucdp-ged/ged231_sample1000.csv";
 
