@@ -4,7 +4,7 @@
 //! - **Concentration** of every release × mineral × stage × series × year of the MCS world
 //!   tables, grouped as `orewatch risk` groups them: the country rows (a missing value counts
 //!   0), the first "World total" row and the first "Other countries" row, through
-//!   [`concentration_with_remainder`].
+//!   [`concentration_summary`] (the measures of `concentration_with_remainder`).
 //! - **`HHI_WGI,t`** of every material × stage × scope (global supply, EU sourcing) of the EU
 //!   CRM 2023 tables, with the WGI of 2021 (the year the 2023 study used) and the trade
 //!   variable t, through [`hhi_wgi_t_from_shares`] (from the parsed records) or
@@ -18,7 +18,7 @@
 //! # Synthetic table
 //! `scenario,commodity,year,country,production,wgi,t` (10 million rows, written by
 //! `bench/concentration.py`), and `commodity,eol_rir,si_sr`. Per scenario × commodity × year:
-//! shares on the sum of the suppliers, HHI, top-1, top-3, N-1 ([`concentration`]),
+//! shares on the sum of the suppliers, HHI, top-1, top-3, N-1 ([`concentration_summary`]),
 //! `HHI_WGI,t` ([`hhi_wgi_t`]) and the supply risk on global supply only
 //! (`SR = HHI_WGI,t · (1 − EOL_RIR) · SI_SR`, [`supply_risk`]).
 
@@ -26,11 +26,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
+use orewatch_core::metrics::concentration_summary;
 use orewatch_core::metrics::eu::{
     EuSrInputs, EuSupplier, hhi_wgi_t, hhi_wgi_t_from_shares, is_eu27_member, supply_risk,
     wgi_scaled, wgi_scores,
 };
-use orewatch_core::metrics::{concentration, concentration_with_remainder};
 use orewatch_core::model::eu::{Eu2017Input, EuSupplyShare, SupplyUsed};
 use orewatch_core::model::governance::GovernanceRecord;
 use orewatch_core::model::{Aggregate, Measure, Party, ProductionRecord};
@@ -133,13 +133,14 @@ pub fn production_groups(records: &[ProductionRecord]) -> Vec<ProdGroup> {
         .collect()
 }
 
-/// Concentration of each group with [`concentration_with_remainder`]; groups it rejects
-/// (no positive quantity, a negative one) are left out.
+/// Concentration of each group with [`concentration_summary`] (the measures of
+/// `concentration_with_remainder` without the sorted shares); groups it rejects (no positive
+/// quantity, a negative one) are left out.
 pub fn concentrations(groups: &[ProdGroup]) -> Vec<ConcRow> {
     groups
         .iter()
         .filter_map(|g| {
-            let c = concentration_with_remainder(&g.quantities, g.world, g.other).ok()?;
+            let c = concentration_summary(&g.quantities, g.world, g.other).ok()?;
             Some(ConcRow {
                 id: g.id,
                 hhi: c.hhi,
@@ -517,7 +518,7 @@ pub struct BuiltinResults {
 }
 
 /// Computes the built-in results from the tidy tables with orewatch's metric functions
-/// ([`concentration_with_remainder`], [`wgi_scaled`], [`hhi_wgi_t`], [`supply_risk`]), the
+/// ([`concentration_summary`], [`wgi_scaled`], [`hhi_wgi_t`], [`supply_risk`]), the
 /// way [`hhi_wgi_t_from_shares`] does from records: a group with a supplier without WGI, a
 /// share outside `0..=1` or shares summing above `1.02` is left out.
 pub fn builtin_from_tidy(t: &Tidy) -> BuiltinResults {
@@ -792,7 +793,7 @@ pub fn group_synthetic(rows: &[SynRow]) -> Grouped {
     }
 }
 
-/// Every group's metrics, in parallel, with orewatch's functions: [`concentration`],
+/// Every group's metrics, in parallel, with orewatch's functions: [`concentration_summary`],
 /// [`hhi_wgi_t`] and [`supply_risk`] (global supply only). Groups the functions reject are
 /// left out. Each worker reuses its buffers across groups.
 pub fn synthetic_metrics(rows: &[SynRow], g: &Grouped, params: &[(f64, f64)]) -> Vec<SynResult> {
@@ -809,13 +810,13 @@ pub fn synthetic_metrics(rows: &[SynRow], g: &Grouped, params: &[(f64, f64)]) ->
             }
             q.clear();
             q.extend(idx.iter().map(|&i| rows[i].production));
-            let c = concentration(q, None).ok()?;
+            let c = concentration_summary(q, None, None).ok()?;
             suppliers.clear();
-            suppliers.extend(c.shares.iter().map(|&(i, share)| {
-                let r = &rows[idx[i]];
+            suppliers.extend(idx.iter().map(|&i| {
+                let r = &rows[i];
                 EuSupplier {
                     country: None,
-                    share,
+                    share: r.production / c.total,
                     wgi: r.wgi,
                     t: r.t,
                 }

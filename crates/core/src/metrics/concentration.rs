@@ -102,16 +102,80 @@ pub fn concentration_with_remainder(
     published_total: Option<f64>,
     remainder: Option<f64>,
 ) -> Result<Concentration> {
-    for &q in quantities.iter().chain(remainder.iter()) {
-        if !q.is_finite() || q < 0.0 {
-            return Err(Error::OutOfRange {
+    let m = concentration_summary(quantities, published_total, remainder)?;
+    let mut shares: Vec<(usize, f64)> =
+        quantities.iter().map(|q| q / m.total).enumerate().collect();
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(Concentration {
+        base: m.base,
+        total: m.total,
+        hhi_fraction: m.hhi_fraction,
+        hhi: m.hhi,
+        top1: m.top1,
+        top3: m.top3,
+        n_minus_1: m.n_minus_1,
+        unlisted_share: m.unlisted_share,
+        shares,
+    })
+}
+
+/// The measures of [`Concentration`] without the per-supplier shares.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ConcentrationSummary {
+    /// The base the shares are of.
+    pub base: ShareBase,
+    /// The base quantity; supplier `i`'s share is `quantities[i] / total`.
+    pub total: f64,
+    /// HHI on fractions (0–1).
+    pub hhi_fraction: f64,
+    /// HHI on percentage points (0–10 000).
+    pub hhi: f64,
+    /// Largest share.
+    pub top1: f64,
+    /// Sum of the three largest shares.
+    pub top3: f64,
+    /// Supply left without the largest supplier, as a fraction of the base.
+    pub n_minus_1: f64,
+    /// Share of the base not attributed to a listed supplier.
+    pub unlisted_share: f64,
+}
+
+/// The measures of [`concentration_with_remainder`] (same base rules, same errors) without
+/// the sorted share vector: two passes over the quantities (the total, then the shares), the
+/// three largest shares kept in place, no allocation. This is what a caller that needs only
+/// HHI, top-k and N-1 over many supplies should use.
+///
+/// ```
+/// use orewatch_core::metrics::concentration_summary;
+/// let m = concentration_summary(&[1.0, 6.0, 2.0, 1.0], None, None).unwrap();
+/// assert!((m.top1 - 0.6).abs() < 1e-12);
+/// assert!((m.top3 - 0.9).abs() < 1e-12);
+/// // 0.01 + 0.36 + 0.04 + 0.01
+/// assert!((m.hhi_fraction - 0.42).abs() < 1e-12);
+/// ```
+pub fn concentration_summary(
+    quantities: &[f64],
+    published_total: Option<f64>,
+    remainder: Option<f64>,
+) -> Result<ConcentrationSummary> {
+    let check = |q: f64| {
+        if q.is_finite() && q >= 0.0 {
+            Ok(q)
+        } else {
+            Err(Error::OutOfRange {
                 what: "supplier quantity",
                 expected: "finite and ≥ 0",
                 value: q,
-            });
+            })
         }
+    };
+    if let Some(r) = remainder {
+        check(r)?;
     }
-    let sum: f64 = quantities.iter().sum();
+    let mut sum = 0.0;
+    for &q in quantities {
+        sum += check(q)?;
+    }
     let (base, total) = match (published_total, remainder) {
         (Some(t), _) if t.is_finite() && t > 0.0 => (ShareBase::WorldTotal, t),
         (_, Some(r)) if r > 0.0 => (ShareBase::SumWithRemainder, sum + r),
@@ -122,22 +186,32 @@ pub fn concentration_with_remainder(
             what: "no supplier has a positive quantity".into(),
         });
     }
-    let mut shares: Vec<(usize, f64)> = quantities.iter().map(|q| q / total).enumerate().collect();
-    shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let hhi_fraction: f64 = shares.iter().map(|(_, s)| s * s).sum();
-    let top1 = shares.first().map_or(0.0, |s| s.1);
-    let top3 = shares.iter().take(3).map(|s| s.1).sum();
-    let listed: f64 = shares.iter().map(|s| s.1).sum();
-    Ok(Concentration {
+    let (mut hhi_fraction, mut listed) = (0.0, 0.0);
+    // The three largest shares, largest first.
+    let mut top = [0.0f64; 3];
+    for &q in quantities {
+        let s = q / total;
+        hhi_fraction += s * s;
+        listed += s;
+        if s > top[2] {
+            if s > top[0] {
+                top = [s, top[0], top[1]];
+            } else if s > top[1] {
+                top = [top[0], s, top[1]];
+            } else {
+                top[2] = s;
+            }
+        }
+    }
+    Ok(ConcentrationSummary {
         base,
         total,
         hhi_fraction,
         hhi: hhi_fraction * 10_000.0,
-        top1,
-        top3,
-        n_minus_1: 1.0 - top1,
+        top1: top[0],
+        top3: top[0] + top[1] + top[2],
+        n_minus_1: 1.0 - top[0],
         unlisted_share: (1.0 - listed).max(0.0),
-        shares,
     })
 }
 
@@ -186,6 +260,26 @@ mod tests {
             let r = concentration(&q, None).unwrap();
             prop_assert!((r.hhi - c.hhi).abs() < 1e-6);
             prop_assert!((r.top3 - c.top3).abs() < 1e-12);
+        }
+
+        #[test]
+        fn summary_agrees_with_the_sorted_shares(
+            q in proptest::collection::vec(0.0f64..1e6, 1..40),
+            total in proptest::option::of(1.0f64..1e8),
+            rem in proptest::option::of(0.0f64..1e6),
+        ) {
+            let Ok(c) = concentration_with_remainder(&q, total, rem) else {
+                prop_assert!(concentration_summary(&q, total, rem).is_err());
+                return Ok(());
+            };
+            // Independent of the one-pass code: sums over the sorted share vector.
+            let sorted: Vec<f64> = c.shares.iter().map(|s| s.1).collect();
+            let top3: f64 = sorted.iter().take(3).sum();
+            let hhi: f64 = sorted.iter().map(|s| s * s).sum();
+            prop_assert_eq!(c.top1, sorted[0]);
+            prop_assert!((c.top3 - top3).abs() <= 1e-12 * top3.max(1.0));
+            prop_assert!((c.hhi_fraction - hhi).abs() <= 1e-12 * hhi.max(1.0));
+            prop_assert!(sorted.windows(2).all(|w| w[0] >= w[1]));
         }
     }
 }

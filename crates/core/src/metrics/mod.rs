@@ -10,5 +10,8 @@ pub mod geopolrisk;
 pub mod import_reliance;
 /// The USGS supply-risk lens (Nassar & Fortier 2021).
 pub mod usgs_lens;
-pub use concentration::{Concentration, ShareBase, concentration, concentration_with_remainder};
+pub use concentration::{
+    Concentration, ConcentrationSummary, ShareBase, concentration, concentration_summary,
+    concentration_with_remainder,
+};
 pub use eu::{InputOrigin, InputRef};
