@@ -131,3 +131,103 @@ fn risk_all_methods_side_by_side_for_gallium() {
     assert_eq!(r["usgs_te"], 1.0);
     assert!(r["notes"].as_str().unwrap().contains("EV=1 assumed"));
 }
+
+#[test]
+fn eu_assess_classifies_a_material_at_its_bottleneck_stage() {
+    // Cobalt at two stages (components made up for the test): extraction SR = 0.8 · (1 − 0)
+    // · 1.0 = 0.8, processing SR = 1.5; EI 3.0 at both. The EC 2017 guidelines classify a
+    // material on the stage with the higher SR, so both rows are critical (1.5 ≥ 1, 3.0 ≥ 2.8),
+    // although the extraction row alone would not be.
+    let dir = tempfile::tempdir().unwrap();
+    let header = String::from_utf8_lossy(EU2017)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let body = format!(
+        "{header}\nCobalt,E,0.8,N/A,0,0,1.0,1.0,GS only,,3.0\nCobalt,P,1.5,N/A,0,0,1.0,1.0,GS only,,3.0\n"
+    );
+    let f = dir.path().join("two_stages.csv");
+    std::fs::write(&f, body).unwrap();
+    let v = json(
+        shared_store(),
+        &["eu-assess", "--inputs", f.to_str().unwrap()],
+    );
+    let cobalt: Vec<&serde_json::Value> = rows(&v)
+        .iter()
+        .filter(|r| r["material"] == "Cobalt")
+        .collect();
+    assert_eq!(cobalt.len(), 2, "{v}");
+    assert_eq!(cobalt[0]["sr"], 0.8);
+    assert_eq!(cobalt[1]["sr"], 1.5);
+    assert!(cobalt.iter().all(|r| r["critical"] == true), "{v}");
+}
+
+#[test]
+fn risk_usgs_trade_exposure_follows_the_release() {
+    // U.S. net import reliance for cobalt: 76 % for 2022 (MCS2023 Fig. 2), 67 % for 2023
+    // (MCS2024 Table 5).
+    let te = |release: &str| {
+        let v = json(
+            shared_store(),
+            &[
+                "risk",
+                "--method",
+                "usgs",
+                "--mineral",
+                "cobalt",
+                "--release",
+                release,
+            ],
+        );
+        let r = &rows(&v)[0];
+        assert!(!r["notes"].as_str().unwrap().contains("NIR of"), "{r}");
+        r["usgs_te"].as_f64().unwrap()
+    };
+    assert_eq!(te("MCS2023"), 0.76);
+    assert_eq!(te("MCS2024"), 0.67);
+}
+
+#[test]
+fn risk_geopolrisk_counts_imports_without_a_partner_country() {
+    // U.S. imports of natural graphite (HS 250410) in 2022, Comtrade extract: World
+    // 85,843,108 kg, of which China 41,955,081 kg; the other 43,888,027 kg name no partner
+    // and get the middle instability 0.5. China's PV.EST 2021 (WGI 2023 update) −0.516729 →
+    // g = (2.5 + 0.516729) / 5 = 0.603346. No U.S. graphite mine production in MCS2024.
+    //   import risk = (0.603346 · 41,955,081 + 0.5 · 43,888,027) / 85,843,108
+    //               = (25,313,422 + 21,944,014) / 85,843,108 = 0.550509.
+    // GeoPolRisk = HHI (fractions) · import risk. Counting China alone (the partner rows
+    // only) would give 0.603346 instead.
+    let store = crate::common::store_copy();
+    let f = store.path().join("graphite_trade_data.csv");
+    std::fs::write(&f, orewatch_fixtures::comtrade::GRAPHITE).unwrap();
+    crate::common::ok(store.path(), &["import", "comtrade", f.to_str().unwrap()]);
+    let v = json(
+        store.path(),
+        &[
+            "risk",
+            "--method",
+            "all",
+            "--mineral",
+            "graphite",
+            "--stage",
+            "mining",
+            "--year",
+            "2022",
+            "--release",
+            "MCS2024",
+        ],
+    );
+    let r = &rows(&v)[0];
+    let hhi = r["hhi"].as_f64().unwrap() / 10_000.0;
+    let g = r["geopolrisk"].as_f64().unwrap();
+    assert!(
+        (g - hhi * 0.550_509).abs() < 1e-4,
+        "{g} vs {}",
+        hhi * 0.550_509
+    );
+    assert_eq!(
+        r["estimated_inputs"], true,
+        "the 0.5 for unattributed imports is flagged"
+    );
+}

@@ -92,3 +92,96 @@ fn simulate_is_reproducible_with_a_seed() {
         assert!(o["cvar95"].as_f64().unwrap() >= p95 - 1e-9);
     }
 }
+
+#[test]
+fn n_minus_defaults_to_refining_where_the_mineral_has_refinery_figures() {
+    // MCS2024 gallium is primary (refinery) production only: N-1 without --stage removes
+    // China's refining, 98.4 % of it. Cobalt's world table has mine production only: N-1
+    // falls back to mining.
+    let shock_of = |mineral: &str| {
+        let v = json(
+            shared_store(),
+            &["scenario", "--mineral", mineral, "--n-minus", "1"],
+        );
+        v["outcomes"][0]["shocks"][0].as_str().unwrap().to_string()
+    };
+    assert!(shock_of("gallium").contains("gallium refining"));
+    assert!(shock_of("cobalt").contains("cobalt mining"));
+}
+
+#[test]
+fn one_consumption_for_two_minerals_is_refused() {
+    let out = run(
+        shared_store(),
+        &[
+            "scenario",
+            "--shock",
+            "CHN:gallium:refining:1",
+            "--shock",
+            "CHN:germanium:refining:1",
+            "--consumption-t",
+            "5",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--consumption-t") && err.contains("2 minerals"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_restriction_news_raise_the_disruption_probability() {
+    // The test articles report China's export restrictions on gallium and germanium
+    // (crates/fixtures/data/news/test_articles.jsonl, "test-export-fr"). Once ingested, the
+    // disruption model counts one restriction for China × gallium (odds × e^0.7), so with the
+    // same seed the probability of any U.S. gallium shortfall rises.
+    let store = crate::common::store_copy();
+    let args = [
+        "simulate",
+        "--mineral",
+        "gallium",
+        "--paths",
+        "20000",
+        "--seed",
+        "7",
+    ];
+    let p_any = |v: &serde_json::Value| {
+        v["report"]["outcomes"][0]["prob_any_shortfall"]
+            .as_f64()
+            .unwrap()
+    };
+    let before = json(store.path(), &args);
+    assert!(
+        before["risk_inputs"]
+            .as_str()
+            .unwrap()
+            .contains("0 export-restriction news events"),
+        "{}",
+        before["risk_inputs"]
+    );
+    crate::common::ok(
+        store.path(),
+        &[
+            "news",
+            "ingest",
+            "../fixtures/data/news/test_articles.jsonl",
+        ],
+    );
+    let after = json(store.path(), &args);
+    assert!(
+        after["risk_inputs"]
+            .as_str()
+            .unwrap()
+            .contains("2 export-restriction news events"),
+        "{}",
+        after["risk_inputs"]
+    );
+    assert!(
+        p_any(&after) > 1.5 * p_any(&before),
+        "{} vs {}",
+        p_any(&after),
+        p_any(&before)
+    );
+}

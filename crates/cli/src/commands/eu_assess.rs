@@ -24,7 +24,7 @@ pub fn run(ctx: &Context, inputs: &Path) -> Result<()> {
     if parsed.records.is_empty() {
         bail!("{name}: no rows");
     }
-    let mut candidates = Vec::new();
+    let mut candidates: Vec<EuCandidate> = Vec::new();
     let mut rows = Vec::new();
     for r in &parsed.records {
         let line = r.provenance.line;
@@ -47,17 +47,28 @@ pub fn run(ctx: &Context, inputs: &Path) -> Result<()> {
             .filter(|g| !matches!(g, orewatch_core::model::MineralGroup::RareEarths))
             .map(|g| g.as_str().to_string());
         rows.push((r.material.clone(), r.stage, sr.value, ei));
-        candidates.push(EuCandidate {
-            name: r.material.clone(),
-            group,
-            sr: sr.value,
-            ei,
-            inputs: sr.inputs.clone(),
-        });
+        // A material assessed at two stages enters the classification once, with the stage of
+        // the higher SR (the EC 2017 guidelines' "bottleneck" stage).
+        match candidates.iter_mut().find(|c| c.name == r.material) {
+            Some(c) if c.sr >= sr.value => {}
+            Some(c) => {
+                c.sr = sr.value;
+                c.ei = ei;
+                c.inputs = sr.inputs.clone();
+            }
+            None => candidates.push(EuCandidate {
+                name: r.material.clone(),
+                group,
+                sr: sr.value,
+                ei,
+                inputs: sr.inputs.clone(),
+            }),
+        }
     }
     let classes = eu::classify(&candidates)?;
     let mut out = Output::new(&["material", "stage", "sr", "ei", "critical"]);
-    // Members of a group (LREE, HREE, PGM) take the group's classification (group mean).
+    // Members of a group (LREE, HREE, PGM) take the group's classification (group mean); a
+    // material at two stages takes that of its bottleneck stage.
     for (material, stage, sr, ei) in &rows {
         let critical = classes
             .iter()

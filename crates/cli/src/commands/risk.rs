@@ -11,15 +11,16 @@ use anyhow::{Context as _, Result, bail};
 use orewatch_core::CountryCode;
 use orewatch_core::metrics::concentration_with_remainder;
 use orewatch_core::metrics::eu::{self, InputRef};
-use orewatch_core::metrics::geopolrisk::{self, GeoPolRiskInputs, SupplierImport};
-use orewatch_core::metrics::import_reliance::PublishedNir;
+use orewatch_core::metrics::geopolrisk;
+use orewatch_core::metrics::import_reliance::{PublishedNir, trade_totals};
 use orewatch_core::metrics::usgs_lens::{self, UsgsLensInputs};
 use orewatch_core::model::eu::{EuEndUseShare, EuSupplyShare, SupplyScope};
 use orewatch_core::model::governance::GovernanceRecord;
-use orewatch_core::model::{ProductionRecord, Qualifier, Stage};
+use orewatch_core::model::trade::{TradeDirection, TradeFlow};
+use orewatch_core::model::{Dimension, Party, ProductionRecord, Qualifier, Stage};
 use orewatch_store::queries::lit;
 use orewatch_store::records::{
-    EuEndUseRow, EuSupplyShareRow, GovernanceRow, ImportRelianceRow, ProductionRow,
+    EuEndUseRow, EuSupplyShareRow, GovernanceRow, ImportRelianceRow, ProductionRow, TradeRow,
 };
 use orewatch_store::rows::from_batches;
 use orewatch_store::{DeltaStore, Engine};
@@ -98,6 +99,156 @@ fn read_ev(path: &Path, ctx: &Context) -> Result<BTreeMap<String, f64>> {
         out.insert(m.id.to_string(), v);
     }
     Ok(out)
+}
+
+/// What GeoPolRisk needs for one mineral × stage.
+struct GeoPolRiskCase<'a> {
+    importer: CountryCode,
+    mineral: &'a str,
+    stage: Stage,
+    year: i32,
+    /// World-production HHI on fractions.
+    hhi: f64,
+    /// The production records of the supply (the importer's own row gives `P`).
+    production: &'a [ProductionRecord],
+    instability: &'a BTreeMap<CountryCode, geopolrisk::Instability>,
+    /// `--method geopolrisk`: say so when there is no trade to compute from.
+    explicit: bool,
+}
+
+/// A stored total trade row (`is_total`) as the [`TradeFlow`] it was written from; the store
+/// keeps no second partner, which a total row does not have.
+fn total_flow(r: &TradeRow) -> Result<TradeFlow> {
+    let key = || format!("trade {}:{}", r.source_file, r.source_line);
+    let party = |iso3: &Option<String>, aggregate: &Option<String>, field: &str| -> Result<Party> {
+        match (iso3, aggregate) {
+            (Some(c), _) => Ok(Party::Country(c.parse().with_context(|| {
+                format!("{}: field {field}: {c:?} is not an ISO alpha-3 code", key())
+            })?)),
+            (None, Some(a)) => serde_json::from_value(Value::String(a.clone()))
+                .map(Party::Aggregate)
+                .with_context(|| format!("{}: field {field}: unknown aggregate {a:?}", key())),
+            (None, None) => bail!(
+                "{}: field {field}: neither a country nor an aggregate",
+                key()
+            ),
+        }
+    };
+    Ok(TradeFlow {
+        year: r
+            .year
+            .with_context(|| format!("{}: field year: empty", key()))?,
+        month: r.month.and_then(|m| u8::try_from(m).ok()),
+        reporter: party(&r.reporter_iso3, &r.reporter_aggregate, "reporter")?,
+        partner: party(&r.partner_iso3, &r.partner_aggregate, "partner")?,
+        partner2: None,
+        flow: serde_json::from_value(Value::String(r.flow.clone()))
+            .with_context(|| format!("{}: field flow: {:?}", key(), r.flow))?,
+        classification: r.classification.clone(),
+        hs_code: r.hs_code.clone(),
+        mineral: None,
+        stage: None,
+        transport_mode: 0,
+        supply_mode: 0,
+        customs_code: r.customs_code.clone(),
+        net_weight_kg: r.net_weight_kg,
+        net_weight_estimated: r.net_weight_estimated,
+        quantity: r.quantity,
+        quantity_unit: r.quantity_unit.and_then(|u| i16::try_from(u).ok()),
+        value_usd: r.value_usd,
+        cif_usd: r.cif_usd,
+        fob_usd: r.fob_usd,
+        provenance: orewatch_core::model::Provenance {
+            source: r.source.clone(),
+            release: r.release.clone(),
+            file: r.source_file.clone(),
+            line: r.source_line as u64,
+        },
+    })
+}
+
+/// GeoPolRisk of `case.importer` from the stored annual total trade rows, through
+/// [`geopolrisk::geopolrisk_from_trade`] (imports of aggregate partners and of partners
+/// without a score at the middle instability, flagged); domestic production in kilograms.
+async fn geopolrisk_row(store: &DeltaStore, row: &mut Row, case: GeoPolRiskCase<'_>) -> Result<()> {
+    let GeoPolRiskCase {
+        importer,
+        mineral,
+        stage,
+        year,
+        ..
+    } = case;
+    let rows: Vec<TradeRow> = query(
+        store,
+        "trade",
+        &format!(
+            "SELECT * FROM trade WHERE reporter_iso3 = {} AND mineral = {} AND stage = {} \
+             AND year = {year} AND month IS NULL AND is_total",
+            lit(importer.as_str()),
+            lit(mineral),
+            lit(stage.as_str())
+        ),
+    )
+    .await?;
+    let flows: Vec<TradeFlow> = rows.iter().map(total_flow).collect::<Result<_>>()?;
+    let totals = match trade_totals(&flows, importer, year, |f| f.flow == TradeDirection::Import) {
+        Ok(t) if t.imports_kg > 0.0 => t,
+        _ => {
+            if case.explicit {
+                row.notes.push(format!(
+                    "no {importer} imports in {year} (import Comtrade data)"
+                ));
+            }
+            return Ok(());
+        }
+    };
+    let own: Vec<&ProductionRecord> = case
+        .production
+        .iter()
+        .filter(|r| r.party.country() == Some(importer) && r.value.is_some())
+        .collect();
+    let mut domestic_kg = 0.0;
+    for r in &own {
+        if r.unit.dimension() != Dimension::Mass {
+            row.notes.push(format!(
+                "GeoPolRisk: {importer} production is in {}, imports in kg",
+                r.unit.symbol()
+            ));
+            return Ok(());
+        }
+        domestic_kg += r.unit.to_canonical(r.value.unwrap_or(0.0)) * 1000.0;
+    }
+    let production_input = match own.first() {
+        Some(r) => InputRef::published(
+            "domestic production",
+            &r.provenance,
+            Some(year),
+            own.iter().any(|r| r.estimated),
+        ),
+        None => InputRef::assumed(
+            "domestic production",
+            "orewatch: 0 when the production table lists none for the importer",
+        ),
+    };
+    let hhi_input = match case.production.first() {
+        Some(r) => InputRef::published("world production HHI", &r.provenance, Some(year), false),
+        None => InputRef::assumed("world production HHI", "no production record"),
+    };
+    match geopolrisk::geopolrisk_from_trade(
+        case.hhi,
+        hhi_input,
+        &totals,
+        case.instability,
+        domestic_kg,
+        production_input,
+    ) {
+        Ok(g) => {
+            row.gprs = Some(g.score);
+            row.estimated |= eu::any_estimated(&g.inputs);
+        }
+        Err(e) => row.notes.push(format!("GeoPolRisk: {e}")),
+    }
+    Ok(())
 }
 
 /// Runs `risk`.
@@ -221,32 +372,56 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
             .filter(|r| r.party.country().is_some())
             .collect();
         let q: Vec<f64> = countries.iter().map(|r| r.value.unwrap_or(0.0)).collect();
-        let Ok(c) = concentration_with_remainder(&q, world, other) else {
-            continue;
+        // A supply whose concentration cannot be computed (every country withheld, a world
+        // total below the countries) keeps its row, with the reason.
+        let conc = match concentration_with_remainder(&q, world, other) {
+            Ok(c) => {
+                row.hhi = Some(c.hhi);
+                row.top1 = Some(c.top1);
+                row.top3 = Some(c.top3);
+                row.n_minus_1 = Some(c.n_minus_1);
+                row.share_base = Some(c.base.as_str());
+                row.leading = c
+                    .shares
+                    .first()
+                    .and_then(|(i, _)| countries[*i].party.country())
+                    .map(|c| c.to_string());
+                Some(c)
+            }
+            Err(e) => {
+                row.notes.push(format!("concentration: {e}"));
+                None
+            }
         };
-        row.hhi = Some(c.hhi);
-        row.top1 = Some(c.top1);
-        row.top3 = Some(c.top3);
-        row.n_minus_1 = Some(c.n_minus_1);
-        row.share_base = Some(c.base.as_str());
-        row.leading = c
-            .shares
-            .first()
-            .and_then(|(i, _)| countries[*i].party.country())
-            .map(|c| c.to_string());
 
         if want(RiskMethod::Usgs) {
             match usgs_lens::disruption_potential_from_production(recs, year, &wgi) {
                 Ok(dp) => {
                     row.dp = Some(dp.value);
+                    // The NIR of the production's release and year when published, else the
+                    // nearest year (newest release first), said in a note.
                     let nir: Vec<ImportRelianceRow> = query(
                         &store,
                         "us_import_reliance",
-                        &format!("SELECT * FROM us_import_reliance WHERE mineral = {} ORDER BY release DESC, table_name DESC", lit(m)),
+                        &format!(
+                            "SELECT * FROM us_import_reliance WHERE mineral = {} \
+                             ORDER BY release = {} DESC, abs(coalesce(year, 0) - {year}) ASC, \
+                             release DESC, table_name DESC",
+                            lit(m),
+                            lit(&release)
+                        ),
                     )
                     .await?;
                     match nir.first() {
                         Some(n) => {
+                            if n.release != release || n.year != Some(year) {
+                                row.notes.push(format!(
+                                    "NIR of {} ({})",
+                                    n.year
+                                        .map_or("an unknown year".to_string(), |y| y.to_string()),
+                                    n.release
+                                ));
+                            }
                             let qual: Qualifier =
                                 serde_json::from_value(Value::String(n.nir_qualifier.clone()))
                                     .unwrap_or(Qualifier::NotAvailable);
@@ -265,24 +440,34 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
                                 Ok(p) => {
                                     let (evv, src) = match ev.as_ref().and_then(|e| e.get(m)) {
                                         Some(v) => (*v, "--ev table".to_string()),
-                                        None => (
-                                            1.0,
-                                            "not in orewatch's data: taken as 1 (give --ev)"
-                                                .to_string(),
-                                        ),
+                                        None => {
+                                            row.notes.push(
+                                                match ev {
+                                                    Some(_) => {
+                                                        "EV=1 assumed (not in the --ev table)"
+                                                    }
+                                                    None => "EV=1 assumed",
+                                                }
+                                                .into(),
+                                            );
+                                            (
+                                                1.0,
+                                                "not in orewatch's data: taken as 1 (give --ev)"
+                                                    .to_string(),
+                                            )
+                                        }
                                     };
                                     row.te = Some(p.exposure());
                                     row.ev = Some(evv);
-                                    if ev.is_none() {
-                                        row.notes.push("EV=1 assumed".into());
-                                    }
-                                    let sr = usgs_lens::usgs_supply_risk(&UsgsLensInputs {
+                                    match usgs_lens::usgs_supply_risk(&UsgsLensInputs {
                                         disruption_potential: dp,
                                         net_import_reliance: p,
                                         economic_vulnerability: evv,
                                         economic_vulnerability_source: src,
-                                    })?;
-                                    row.usgs_sr = Some(sr.value);
+                                    }) {
+                                        Ok(sr) => row.usgs_sr = Some(sr.value),
+                                        Err(e) => row.notes.push(format!("USGS SR: {e}")),
+                                    }
                                 }
                                 Err(e) => row.notes.push(format!("NIR: {e}")),
                             }
@@ -354,71 +539,40 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
                     if let (Ok((end_uses, inputs)), Some((_, max_va))) =
                         (eu::end_uses_from_shares(&uses), eu::largest_sector(&all))
                     {
-                        let ei = eu::economic_importance(&eu::EuEiInputs {
+                        match eu::economic_importance(&eu::EuEiInputs {
                             uses: end_uses,
                             max_value_added: max_va,
                             si_ei: 1.0,
                             inputs,
-                        })?;
-                        row.eu_ei = Some(ei.value);
-                        row.notes.push("EI with SI_EI=1 assumed".into());
+                        }) {
+                            Ok(ei) => {
+                                row.eu_ei = Some(ei.value);
+                                row.notes.push("EI with SI_EI=1 assumed".into());
+                            }
+                            Err(e) => row.notes.push(format!("EU EI: {e}")),
+                        }
                     }
                 }
             }
         }
-        if want(RiskMethod::Geopolrisk) {
-            #[derive(serde::Deserialize)]
-            struct Imp {
-                partner_iso3: String,
-                kg: Option<f64>,
-            }
-            let imps: Vec<Imp> = query(
+        if want(RiskMethod::Geopolrisk)
+            && let Some(c) = &conc
+        {
+            geopolrisk_row(
                 &store,
-                "trade",
-                &format!(
-                    "SELECT partner_iso3, SUM(net_weight_kg) AS kg FROM trade WHERE reporter_iso3 = {} AND mineral = {} \
-                     AND stage = {} AND flow = 'import' AND is_total AND partner_iso3 IS NOT NULL AND year = {year} GROUP BY partner_iso3",
-                    lit(importer.as_str()),
-                    lit(m),
-                    lit(st.as_str())
-                ),
+                &mut row,
+                GeoPolRiskCase {
+                    importer,
+                    mineral: m,
+                    stage: *st,
+                    year,
+                    hhi: c.hhi_fraction,
+                    production: recs,
+                    instability: &instability,
+                    explicit: args.method == RiskMethod::Geopolrisk,
+                },
             )
             .await?;
-            if imps.is_empty() {
-                if args.method == RiskMethod::Geopolrisk {
-                    row.notes.push(format!(
-                        "no {} imports in {year} (import Comtrade data)",
-                        importer
-                    ));
-                }
-            } else {
-                let domestic: f64 = recs
-                    .iter()
-                    .filter(|r| r.party.country() == Some(importer))
-                    .filter_map(|r| r.value)
-                    .sum::<f64>()
-                    * 1000.0;
-                let imports = imps
-                    .iter()
-                    .filter_map(|i| {
-                        let c: CountryCode = i.partner_iso3.parse().ok()?;
-                        Some(SupplierImport {
-                            country: Some(c),
-                            quantity: i.kg.unwrap_or(0.0),
-                            instability: instability
-                                .get(&c)
-                                .map_or(geopolrisk::MISSING_INSTABILITY, |x| x.g),
-                        })
-                    })
-                    .collect();
-                let g = geopolrisk::geopolrisk(&GeoPolRiskInputs {
-                    hhi: c.hhi_fraction,
-                    imports,
-                    domestic_production: domestic,
-                    inputs: vec![],
-                })?;
-                row.gprs = Some(g.score);
-            }
         }
         out_rows.push((key.clone(), row));
     }

@@ -15,7 +15,7 @@ use orewatch_core::scenario::{
 };
 use orewatch_core::{CountryCode, MineralId};
 use orewatch_store::queries::lit;
-use orewatch_store::records::{ProductionRow, SalientRow};
+use orewatch_store::records::{NewsEventRow, ProductionRow, SalientRow};
 use orewatch_store::rows::from_batches;
 use orewatch_store::{DeltaStore, Engine};
 use serde_json::json;
@@ -99,11 +99,12 @@ pub async fn supply_chain(
                 continue;
             }
             let country: CountryCode = code.parse()?;
+            // A capacity below production is passed on: the model then leaves no spare
+            // (rather than the default spare fraction a missing capacity gets).
             let cap = of_stage
                 .iter()
                 .find(|c| c.measure == "capacity" && c.iso3.as_deref() == Some(code))
-                .and_then(|c| c.value)
-                .filter(|c| *c >= v);
+                .and_then(|c| c.value);
             let s = SupplierState::new(country, v);
             suppliers.push(match cap {
                 Some(c) => s.with_capacity(c),
@@ -129,15 +130,18 @@ pub async fn supply_chain(
     )))
 }
 
-/// U.S. apparent (or reported) consumption of a mineral in tonnes, newest year first.
+/// U.S. apparent (or reported) consumption of a mineral in tonnes: from `release` when it
+/// publishes one, else from the newest release; newest year first.
 pub async fn us_consumption(
     store: &DeltaStore,
     mineral: &MineralId,
+    release: &str,
 ) -> Result<Option<(f64, i32, String)>> {
     let q = format!(
         "SELECT * FROM salient WHERE mineral = {} AND measure_kind = 'consumption' AND value_canonical IS NOT NULL \
-         AND value_canonical > 0 ORDER BY release DESC, year DESC",
-        lit(mineral.as_str())
+         AND value_canonical > 0 ORDER BY release = {} DESC, release DESC, year DESC",
+        lit(mineral.as_str()),
+        lit(release)
     );
     let rows: Vec<SalientRow> = from_batches("salient", &store.sql(&q).await?)?;
     let pick = rows
@@ -184,6 +188,7 @@ async fn demand_for(
     store: &DeltaStore,
     importer: CountryCode,
     mineral: &MineralId,
+    release: &str,
     given: Option<f64>,
 ) -> Result<(ImporterDemand, String)> {
     if let Some(c) = given {
@@ -200,7 +205,7 @@ async fn demand_for(
             "no consumption figures for {importer}: give --consumption-t (the MCS salient statistics are U.S. figures)"
         );
     }
-    match us_consumption(store, mineral).await? {
+    match us_consumption(store, mineral, release).await? {
         Some((c, _, source)) => Ok((ImporterDemand::pooled(importer, mineral.clone(), c), source)),
         None => bail!(
             "no U.S. consumption of {mineral} in the MCS salient statistics (withheld or missing): give --consumption-t"
@@ -267,6 +272,11 @@ pub async fn run_scenario_cmd(ctx: &Context, args: &ScenarioArgs) -> Result<()> 
         .iter()
         .map(|s| parse_shock(ctx, s))
         .collect::<Result<_>>()?;
+    let store = ctx.store().await?;
+    let release = match &args.release {
+        Some(r) => r.clone(),
+        None => newest_release(&store).await?,
+    };
     if let Some(k) = args.n_minus {
         let m = args
             .mineral
@@ -275,7 +285,17 @@ pub async fn run_scenario_cmd(ctx: &Context, args: &ScenarioArgs) -> Result<()> 
         let mineral = ctx.reference.minerals.resolve_or_err(m)?;
         let stage = match &args.stage {
             Some(s) => s.parse()?,
-            None => Stage::Mining,
+            // Refining where the mineral has refinery figures, as --help says, else mining.
+            None => {
+                let has_refining = supply_chain(&store, &mineral.id, &release)
+                    .await?
+                    .is_some_and(|(c, _)| c.stages.iter().any(|s| s.stage == Stage::Refining));
+                if has_refining {
+                    Stage::Refining
+                } else {
+                    Stage::Mining
+                }
+            }
         };
         let shock =
             Shock::n_minus_k(mineral.id.clone(), stage, k).lasting(f64::from(args.horizon_months));
@@ -287,14 +307,20 @@ pub async fn run_scenario_cmd(ctx: &Context, args: &ScenarioArgs) -> Result<()> 
             "no shock: give --shock COUNTRY:MINERAL:STAGE:FRACTION[:START:MONTHS] or --mineral M --n-minus K"
         );
     }
-    let store = ctx.store().await?;
-    let release = match &args.release {
-        Some(r) => r.clone(),
-        None => newest_release(&store).await?,
-    };
     let mut minerals: Vec<MineralId> = shocks.iter().map(|s| s.mineral.clone()).collect();
     minerals.sort();
     minerals.dedup();
+    if args.consumption_t.is_some() && minerals.len() > 1 {
+        bail!(
+            "--consumption-t gives one consumption, but the shocks concern {} minerals ({}): run one scenario per mineral",
+            minerals.len(),
+            minerals
+                .iter()
+                .map(MineralId::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let mut chains = Vec::new();
     let mut demands = Vec::new();
     let mut sources = BTreeMap::new();
@@ -302,7 +328,8 @@ pub async fn run_scenario_cmd(ctx: &Context, args: &ScenarioArgs) -> Result<()> 
         let (chain, _year) = supply_chain(&store, m, &release)
             .await?
             .with_context(|| format!("no production figures of {m} in {release}"))?;
-        let (demand, source) = demand_for(&store, importer, m, args.consumption_t).await?;
+        let (demand, source) =
+            demand_for(&store, importer, m, &release, args.consumption_t).await?;
         chains.push(chain);
         demands.push(demand);
         sources.insert(m.clone(), source);
@@ -391,7 +418,13 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
         .into_iter()
         .filter_map(|t| Some(((t.iso3, t.mineral), t.t?)))
         .collect();
+    let (restrictions, restriction_events) = restriction_counts(&store).await?;
     let model = DisruptionModel::default();
+    let check = ModelParams {
+        horizon_months: args.horizon_months,
+        stocks_days: args.stocks_days,
+        ..ModelParams::default()
+    };
     let (mut chains, mut demands, mut risks, mut skipped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for m in &minerals {
@@ -402,7 +435,7 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
             skipped.push(format!("{m}: no production figures"));
             continue;
         };
-        let demand = match demand_for(&store, importer, m, None).await {
+        let demand = match demand_for(&store, importer, m, &release, None).await {
             Ok((d, _)) => d,
             Err(e) if !explicit => {
                 skipped.push(format!("{m}: {e}"));
@@ -410,6 +443,19 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
             }
             Err(e) => return Err(e),
         };
+        // Without --mineral, a mineral whose chain and demand the model refuses (consumption
+        // above world supply, a duplicated supplier) is skipped and listed, not fatal.
+        if !explicit
+            && let Err(e) = run_scenario(
+                std::slice::from_ref(&chain),
+                std::slice::from_ref(&demand),
+                &[],
+                &check,
+            )
+        {
+            skipped.push(format!("{m}: {e}"));
+            continue;
+        }
         let mut countries: Vec<CountryCode> = chain
             .stages
             .iter()
@@ -422,7 +468,7 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
                 political_stability: pv.get(c.as_str()).copied(),
                 conflict_exposure: None,
                 eu_trade_t: ts.get(&(c.to_string(), m.to_string())).copied(),
-                restriction_events: 0,
+                restriction_events: restrictions.get(&(c, m.clone())).copied().unwrap_or(0),
             })?;
             risks.push(DisruptionRisk {
                 country: c,
@@ -461,18 +507,25 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
         Some(&|n| pb.set_position(n)),
     )?;
     pb.finish_and_clear();
+    let risk_note = format!(
+        "disruption probabilities: WGI {} political stability, EU CRM 2023 t, {} export-restriction news events in the store; conflict exposure of sites not used (0)",
+        args.wgi_year, restriction_events
+    );
     if ctx.format == Format::Json {
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &json!({ "release": release, "skipped": skipped, "report": report })
-            )?
+            serde_json::to_string_pretty(&json!({
+                "release": release,
+                "skipped": skipped,
+                "risk_inputs": risk_note,
+                "report": report
+            }))?
         );
         return Ok(());
     }
     let mut out = Output::new(&[
         "mineral",
-        "consumption_t",
+        "horizon_consumption_t",
         "mean_pct",
         "mean_se_pct",
         "p50_pct",
@@ -515,5 +568,44 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
     if !skipped.is_empty() {
         out.notes.push(format!("skipped: {}", skipped.join("; ")));
     }
+    out.notes.push(risk_note);
     super::print(ctx, &out)
+}
+
+/// The export-restriction history of every country × mineral: the EXPORT_RESTRICTION news
+/// events in the store (`orewatch news ingest`) for each mineral they name, counted for the
+/// restricting country: the country of the event's place, else its first actor that is a
+/// country (the subject, "La Chine a annoncé des restrictions … vers les États-Unis"; the
+/// destination, named later, is not counted). Also returns the number of events.
+async fn restriction_counts(
+    store: &DeltaStore,
+) -> Result<(BTreeMap<(CountryCode, MineralId), u32>, usize)> {
+    let rows: Vec<NewsEventRow> = from_batches(
+        "news_events",
+        &store
+            .sql("SELECT * FROM news_events WHERE event_type = 'EXPORT_RESTRICTION'")
+            .await?,
+    )?;
+    let mut out = BTreeMap::new();
+    for r in &rows {
+        let Some(country) = r
+            .iso3
+            .iter()
+            .chain(&r.actors)
+            .find_map(|c| c.parse::<CountryCode>().ok())
+        else {
+            continue;
+        };
+        let mut minerals: Vec<MineralId> = r
+            .minerals
+            .iter()
+            .filter_map(|m| MineralId::try_new(m).ok())
+            .collect();
+        minerals.sort();
+        minerals.dedup();
+        for m in minerals {
+            *out.entry((country, m)).or_insert(0) += 1;
+        }
+    }
+    Ok((out, rows.len()))
 }

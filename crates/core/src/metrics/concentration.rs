@@ -22,6 +22,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// How far the listed suppliers may exceed a published total, as a fraction of it, before the
+/// total is taken not to cover them. USGS MCS rounds world totals to one or two significant
+/// figures; in the built-in MCS 2022–2024 world tables the listed countries exceed the total
+/// by up to 5.2 % (zeolites 2022: 946,407 t against 900,000 t; lithium 2023: 184,680 t
+/// against 180,000 t, 2.6 %), never more.
+pub const ROUNDED_TOTAL_TOLERANCE: f64 = 0.06;
+
 /// Which base a share was computed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,10 +78,12 @@ pub struct Concentration {
 
 /// Computes [`Concentration`] from supplier quantities and an optional published total.
 ///
-/// Negative or non-finite quantities are errors; suppliers with zero output get a zero share.
-/// A published total smaller than the sum of the suppliers (rounding: "World total
-/// (rounded)") is still used as the base, so shares can sum slightly above one, as in the
-/// publication.
+/// Negative or non-finite quantities are errors; suppliers with zero output get a zero share,
+/// but no supplier with a positive quantity is an error (even with a published total). A
+/// published total smaller than the sum of the suppliers (rounding: "World total (rounded)")
+/// is still used as the base, so shares can sum slightly above one, as in the publication;
+/// more than 6 % above ([`ROUNDED_TOTAL_TOLERANCE`]) is an error: such a total does not cover
+/// the suppliers listed.
 ///
 /// ```
 /// use orewatch_core::metrics::concentration;
@@ -181,9 +190,18 @@ pub fn concentration_summary(
         (_, Some(r)) if r > 0.0 => (ShareBase::SumWithRemainder, sum + r),
         _ => (ShareBase::SumOfSuppliers, sum),
     };
-    if total <= 0.0 {
+    if sum <= 0.0 {
+        // A published total alone (every country withheld or zero) says nothing about how
+        // concentrated the supply is.
         return Err(Error::NoData {
             what: "no supplier has a positive quantity".into(),
+        });
+    }
+    if sum > total * (1.0 + ROUNDED_TOTAL_TOLERANCE) {
+        return Err(Error::OutOfRange {
+            what: "sum of the suppliers over the published total",
+            expected: "at most 1 (plus rounding tolerance 0.06)",
+            value: sum / total,
         });
     }
     let (mut hhi_fraction, mut listed) = (0.0, 0.0);
@@ -244,6 +262,24 @@ mod tests {
         assert!(concentration(&[1.0, -1.0], None).is_err());
         assert!(concentration(&[0.0, 0.0], None).is_err());
         assert!(concentration(&[f64::NAN], None).is_err());
+        // Every country withheld (read as 0) beside a world total: no concentration, not HHI 0.
+        assert!(matches!(
+            concentration(&[0.0, 0.0], Some(230.0)),
+            Err(Error::NoData { .. })
+        ));
+        assert!(concentration(&[], Some(230.0)).is_err());
+        // A world total that does not cover the listed suppliers: 310 listed against 230.
+        assert!(matches!(
+            concentration(&[300.0, 10.0], Some(230.0)),
+            Err(Error::OutOfRange { .. })
+        ));
+        // Rounding is the publication's own: 240 listed against 230 (104.3 %).
+        let c = concentration(&[230.0, 10.0], Some(230.0)).unwrap();
+        assert!((c.top1 - 1.0).abs() < 1e-12);
+        assert!(
+            concentration(&[240.0, 4.0], Some(230.0)).is_err(),
+            "106.1 %"
+        );
     }
 
     proptest! {
@@ -269,7 +305,10 @@ mod tests {
             rem in proptest::option::of(0.0f64..1e6),
         ) {
             let Ok(c) = concentration_with_remainder(&q, total, rem) else {
-                prop_assert!(concentration_summary(&q, total, rem).is_err());
+                // Only the documented reasons: nothing positive, or a total below the suppliers.
+                let sum: f64 = q.iter().sum();
+                let base = total.unwrap_or(sum + rem.unwrap_or(0.0));
+                prop_assert!(sum <= 0.0 || sum > base * (1.0 + ROUNDED_TOTAL_TOLERANCE));
                 return Ok(());
             };
             // Independent of the one-pass code: sums over the sorted share vector.

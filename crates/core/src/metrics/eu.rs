@@ -309,7 +309,8 @@ pub struct HhiWgiT {
     pub value: f64,
     /// The plain HHI on fractions, `Σ S_c²`.
     pub hhi: f64,
-    /// The sum of the listed suppliers' shares.
+    /// The sum of the listed suppliers' shares (from records: with the unattributed share,
+    /// and `<0.1%` shares at their bound 0.001).
     pub share_sum: f64,
     /// The largest `t` among the suppliers (the upper bound is `10 · max_t`).
     pub max_t: f64,
@@ -340,6 +341,26 @@ pub struct HhiWgiT {
 /// assert!((h.hhi - 0.52).abs() < 1e-12);
 /// ```
 pub fn hhi_wgi_t(suppliers: &[EuSupplier]) -> Result<HhiWgiT> {
+    let h = hhi_wgi_t_terms(suppliers)?;
+    check_share_sum(h.share_sum)?;
+    Ok(h)
+}
+
+/// Shares summing above `1 + SHARE_SUM_TOLERANCE` are an error.
+fn check_share_sum(sum: f64) -> Result<()> {
+    if sum > 1.0 + SHARE_SUM_TOLERANCE {
+        return Err(Error::OutOfRange {
+            what: "sum of supply shares",
+            expected: "at most 1 (plus rounding tolerance 0.02)",
+            value: sum,
+        });
+    }
+    Ok(())
+}
+
+/// [`hhi_wgi_t`] without the check of the share sum, which its callers make on the sum they
+/// can vouch for.
+fn hhi_wgi_t_terms(suppliers: &[EuSupplier]) -> Result<HhiWgiT> {
     if suppliers.is_empty() {
         return Err(Error::NoData {
             what: "HHI_WGI,t needs at least one supplier".into(),
@@ -368,13 +389,6 @@ pub fn hhi_wgi_t(suppliers: &[EuSupplier]) -> Result<HhiWgiT> {
         share_sum += s.share;
         max_t = max_t.max(s.t);
     }
-    if share_sum > 1.0 + SHARE_SUM_TOLERANCE {
-        return Err(Error::OutOfRange {
-            what: "sum of supply shares",
-            expected: "at most 1 (plus rounding tolerance 0.02)",
-            value: share_sum,
-        });
-    }
     Ok(HhiWgiT {
         value,
         hhi,
@@ -391,7 +405,10 @@ pub fn hhi_wgi_t(suppliers: &[EuSupplier]) -> Result<HhiWgiT> {
 ///
 /// - Aggregate rows ("Other", "EU") are not one supplier: their share goes to
 ///   [`HhiWgiT::unattributed_share`], not into the sum.
-/// - A `<0.1%` share enters as its bound 0.001, flagged as estimated.
+/// - A `<0.1%` share enters as its bound 0.001, flagged as estimated. The check that the
+///   shares sum to at most one (plus rounding) counts such rows at their lower bound, 0: a
+///   table with 30 `<0.1%` rows beside exact shares summing to 100 % is consistent, though
+///   its bounds add up to 103 % (EU CRM 2023: antimony and iron ore processing, among others).
 /// - An empty `t` becomes [`default_t`], flagged as assumed.
 /// - Records of more than one material, stage or scope, and a supplier without a WGI score,
 ///   are errors (the WGI year is the caller's choice and must cover every supplier).
@@ -407,6 +424,8 @@ pub fn hhi_wgi_t_from_shares(
     let mut suppliers = Vec::with_capacity(shares.len());
     let mut inputs = Vec::new();
     let mut unattributed = 0.0;
+    // The shares entered at an upper bound (`<0.1%`).
+    let mut bounded = 0.0;
     let scope_name = match first.scope {
         crate::model::eu::SupplyScope::Global => "global supply shares",
         crate::model::eu::SupplyScope::EuSourcing => "EU sourcing shares",
@@ -423,6 +442,9 @@ pub fn hhi_wgi_t_from_shares(
         }
         check_fraction("supplier share", r.share)?;
         let estimated = r.qualifier != Qualifier::Exact;
+        if r.qualifier == Qualifier::AtMost {
+            bounded += r.share;
+        }
         merge_input(
             &mut inputs,
             InputRef::published(scope_name, &r.provenance, None, estimated),
@@ -467,16 +489,10 @@ pub fn hhi_wgi_t_from_shares(
             t,
         });
     }
-    let mut h = hhi_wgi_t(&suppliers)?;
+    let mut h = hhi_wgi_t_terms(&suppliers)?;
     h.unattributed_share = unattributed;
     h.share_sum += unattributed;
-    if h.share_sum > 1.0 + SHARE_SUM_TOLERANCE {
-        return Err(Error::OutOfRange {
-            what: "sum of supply shares",
-            expected: "at most 1 (plus rounding tolerance 0.02)",
-            value: h.share_sum,
-        });
-    }
+    check_share_sum(h.share_sum - bounded)?;
     h.inputs = inputs;
     Ok(h)
 }

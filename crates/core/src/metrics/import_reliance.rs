@@ -310,8 +310,8 @@ pub struct TradeTotals {
     pub reporter: CountryCode,
     /// The year.
     pub year: i32,
-    /// Total imports (kg net weight): the partner-World rows when there are any, else the sum
-    /// of all partner rows.
+    /// Total imports (kg net weight), summed over HS codes: for each code the partner-World
+    /// rows when there are any, else the sum of all partner rows.
     pub imports_kg: f64,
     /// Total exports (kg net weight), on the same rule.
     pub exports_kg: f64,
@@ -345,7 +345,9 @@ pub fn trade_totals(
         world_rows: usize,
         partners: f64,
     }
-    let (mut imp, mut exp) = (Side::default(), Side::default());
+    // World or partner sum is chosen per HS code: an extract can hold World rows for one
+    // code and only partner rows for another.
+    let mut sides: BTreeMap<(bool, &str), Side> = BTreeMap::new();
     let mut out = TradeTotals {
         reporter,
         year,
@@ -384,11 +386,9 @@ pub fn trade_totals(
                 f.net_weight_estimated,
             ),
         );
-        let side = if f.flow == TradeDirection::Import {
-            &mut imp
-        } else {
-            &mut exp
-        };
+        let side = sides
+            .entry((f.flow == TradeDirection::Import, f.hs_code.as_str()))
+            .or_default();
         match f.partner {
             Party::Aggregate(Aggregate::World) => {
                 side.world += kg;
@@ -412,15 +412,18 @@ pub fn trade_totals(
             ),
         });
     }
-    let total = |s: &Side| {
-        if s.world_rows > 0 {
+    for ((import, _), s) in &sides {
+        let total = if s.world_rows > 0 {
             s.world
         } else {
             s.partners
+        };
+        if *import {
+            out.imports_kg += total;
+        } else {
+            out.exports_kg += total;
         }
-    };
-    out.imports_kg = total(&imp);
-    out.exports_kg = total(&exp);
+    }
     Ok(out)
 }
 
@@ -648,6 +651,29 @@ mod tests {
         assert!((n.value - 700.0 / 900.0).abs() < 1e-12);
         assert!(n.inputs.iter().any(|r| r.origin == InputOrigin::Assumed));
         assert!(trade_totals(&flows, usa, 2021, |_| true).is_err());
+    }
+
+    #[test]
+    fn world_or_partners_is_chosen_per_hs_code() {
+        // HS 8105 has a World row (1,000 kg) beside its partner rows; HS 2605 has only partner
+        // rows (40 + 60 kg). Total imports: 1,000 + 100 = 1,100 kg, not 1,000.
+        let world = Party::Aggregate(Aggregate::World);
+        let chn = Party::Country("CHN".parse().unwrap());
+        let cod = Party::Country("COD".parse().unwrap());
+        let mut ore_chn = flow(TradeDirection::Import, chn, 40.0);
+        ore_chn.hs_code = "2605".into();
+        let mut ore_cod = flow(TradeDirection::Import, cod, 60.0);
+        ore_cod.hs_code = "2605".into();
+        let flows = vec![
+            flow(TradeDirection::Import, world, 1_000.0),
+            flow(TradeDirection::Import, chn, 600.0),
+            ore_chn,
+            ore_cod,
+        ];
+        let t = trade_totals(&flows, "USA".parse().unwrap(), 2020, |_| true).unwrap();
+        assert_eq!(t.imports_kg, 1_100.0);
+        assert_eq!(t.imports_by_partner[&"CHN".parse().unwrap()], 640.0);
+        assert_eq!(t.imports_by_partner[&"COD".parse().unwrap()], 60.0);
     }
 
     proptest! {
