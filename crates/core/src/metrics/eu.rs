@@ -431,12 +431,23 @@ pub fn hhi_wgi_t_from_shares(
         crate::model::eu::SupplyScope::EuSourcing => "EU sourcing shares",
     };
     for r in shares {
-        if r.material != first.material || r.stage != first.stage || r.scope != first.scope {
+        if r.material != first.material
+            || r.stage != first.stage
+            || r.scope != first.scope
+            || r.assessment != first.assessment
+        {
             return Err(Error::NoData {
                 what: format!(
-                    "supply shares mix {} {} {} with {} {} {}: pass one material, stage and \
-                     scope at a time",
-                    first.material, first.stage, first.scope, r.material, r.stage, r.scope
+                    "supply shares mix {} {} {} ({}) with {} {} {} ({}): pass one assessment, \
+                     material, stage and scope at a time",
+                    first.material,
+                    first.stage,
+                    first.scope,
+                    first.assessment,
+                    r.material,
+                    r.stage,
+                    r.scope,
+                    r.assessment
                 ),
             });
         }
@@ -804,6 +815,17 @@ pub fn end_uses_from_shares(records: &[EuEndUseShare]) -> Result<(Vec<EuEndUse>,
                 r.qualifier != Qualifier::Exact,
             ),
         );
+        if r.sector.is_some() && r.value_added_meur.is_none() {
+            // Mapped to a sector whose value added is not given: it contributes 0 to EI,
+            // like an unallocated share, and says so.
+            merge_input(
+                &mut inputs,
+                InputRef::assumed(
+                    "value added of a mapped sector",
+                    "orewatch: 0 when the table maps an end use to a sector without its value added",
+                ),
+            );
+        }
         uses.push(EuEndUse {
             share: r.share,
             value_added: r.sector.as_ref().and(r.value_added_meur),
@@ -1123,6 +1145,10 @@ mod tests {
         let mut other = share("CHN", 0.1, Some(1.0), Qualifier::Exact);
         other.material = "Y".into();
         assert!(hhi_wgi_t_from_shares(&[rows[0].clone(), other], &wgi).is_err());
+        // Mixed assessments are refused too.
+        let mut older = rows[0].clone();
+        older.assessment = "EU CRM 2020".into();
+        assert!(hhi_wgi_t_from_shares(&[rows[1].clone(), older], &wgi).is_err());
         // A `<0.1%` bound is flagged as estimated.
         let h = hhi_wgi_t_from_shares(&[share("CHN", 0.001, Some(1.0), Qualifier::AtMost)], &wgi)
             .unwrap();
@@ -1131,6 +1157,46 @@ mod tests {
                 .iter()
                 .any(|r| r.estimated && r.input == "global supply shares")
         );
+        // Bounds count at 0 in the share-sum check: exact shares of 100 % beside 30 `<0.1%`
+        // rows (103 % at their bounds) are consistent; exact shares of 103 % are not.
+        let mut bounded = vec![share("CHN", 0.7, Some(1.0), Qualifier::Exact)];
+        bounded.push(share("FIN", 0.3, Some(0.8), Qualifier::Exact));
+        bounded.extend((0..30).map(|_| share("FIN", 0.001, Some(0.8), Qualifier::AtMost)));
+        let h = hhi_wgi_t_from_shares(&bounded, &wgi).unwrap();
+        assert!((h.share_sum - 1.03).abs() < 1e-9, "{}", h.share_sum);
+        bounded.truncate(2);
+        bounded.push(share("FIN", 0.03, Some(0.8), Qualifier::Exact));
+        assert!(hhi_wgi_t_from_shares(&bounded, &wgi).is_err());
+    }
+
+    #[test]
+    fn a_mapped_sector_without_value_added_is_flagged() {
+        let row =
+            |application: &str, share: f64, va: Option<f64>| crate::model::eu::EuEndUseShare {
+                assessment: "EU CRM 2023".into(),
+                material: "X".into(),
+                mineral: None,
+                application: application.into(),
+                share,
+                share_raw: String::new(),
+                qualifier: Qualifier::Exact,
+                sector: Some(crate::model::eu::NaceSector {
+                    code: "C28".into(),
+                    name: "Manufacture of machinery and equipment n.e.c.".into(),
+                }),
+                sector_raw: "C28".into(),
+                value_added_meur: va,
+                repair: None,
+                provenance: prov("EU CRM", "2023"),
+            };
+        let (uses, inputs) = end_uses_from_shares(&[row("magnets", 1.0, Some(204_200.0))]).unwrap();
+        assert_eq!(uses[0].value_added, Some(204_200.0));
+        assert!(!any_estimated(&inputs));
+        let (uses, inputs) = end_uses_from_shares(&[row("magnets", 1.0, None)]).unwrap();
+        assert_eq!(uses[0].value_added, None);
+        assert!(inputs.iter().any(
+            |r| r.origin == InputOrigin::Assumed && r.input == "value added of a mapped sector"
+        ));
     }
 
     #[test]

@@ -430,6 +430,17 @@ impl ResolvedDemand {
                     listed += f.quantity_t;
                     match last.slot(f.partner) {
                         Some(slot) => {
+                            // A partner cannot ship more than it produces at the last stage:
+                            // its loss would then exceed the world's.
+                            let produced = last.production[slot] * 12.0;
+                            if f.quantity_t > produced * (1.0 + 1e-9) {
+                                return Err(Error::OutOfRange {
+                                    what: "bilateral imports from a partner as a share of its \
+                                           production at the last stage",
+                                    expected: "at most 1",
+                                    value: f.quantity_t / produced,
+                                });
+                            }
                             bilateral.push((slot, f.quantity_t / 12.0));
                             direct += f.quantity_t / 12.0;
                         }
@@ -562,6 +573,32 @@ mod tests {
             ..d
         };
         assert!(ResolvedDemand::new(&too_much, &r, &p).is_err());
+    }
+
+    #[test]
+    fn bilateral_imports_above_the_partners_production_are_errors() {
+        // Refining: China 120 t/yr, Finland 10 t/yr. Importing 20 t/yr from Finland (of a
+        // consumption of 100 t/yr) is more than Finland refines.
+        let mut c = chain();
+        c.stages[0]
+            .suppliers
+            .push(SupplierState::new(cc("FIN"), 10.0));
+        let p = ModelParams::default();
+        let r = ResolvedChain::new(&c, &p).unwrap();
+        let demand = |fin_t: f64| ImporterDemand {
+            importer: cc("USA"),
+            mineral: r.mineral.clone(),
+            consumption_t: 100.0,
+            sourcing: Sourcing::Bilateral(vec![ImportFlow {
+                partner: cc("FIN"),
+                quantity_t: fin_t,
+            }]),
+        };
+        assert!(ResolvedDemand::new(&demand(10.0), &r, &p).is_ok());
+        assert!(matches!(
+            ResolvedDemand::new(&demand(20.0), &r, &p),
+            Err(Error::OutOfRange { value, .. }) if (value - 2.0).abs() < 1e-12
+        ));
     }
 
     #[test]

@@ -870,15 +870,21 @@ mod tests {
         fn sparse_step_matches_the_dense_plan(c in case_strategy(), bilateral in 0.0f64..1.0) {
             let chain = ResolvedChain::new(&c.chain, &c.params).unwrap();
             let (plan, cuts) = plan_and_cuts(&chain, &c.shocks, c.params.horizon_months);
-            // The pooled demand, and one importing `bilateral` of its consumption from the
-            // first supplier of the last stage.
+            // The pooled demand, and one importing `bilateral` of its consumption (at most
+            // what the partner produces at the last stage) from the first supplier of the
+            // chain's last listed stage.
             let last = &c.chain.stages[c.chain.stages.len() - 1];
+            let partner = last.suppliers[0].country;
+            let produced = chain
+                .last()
+                .slot(partner)
+                .map_or(f64::INFINITY, |s| chain.last().production[s] * 12.0);
             let mut demands = vec![c.demand.clone()];
             if c.demand.consumption_t > 0.0 {
                 demands.push(ImporterDemand {
                     sourcing: Sourcing::Bilateral(vec![ImportFlow {
-                        partner: last.suppliers[0].country,
-                        quantity_t: bilateral * c.demand.consumption_t,
+                        partner,
+                        quantity_t: bilateral * c.demand.consumption_t.min(produced),
                     }]),
                     ..c.demand.clone()
                 });
