@@ -1109,7 +1109,7 @@ mod tests {
     }
 
     #[test]
-    fn same_seed_gives_the_same_report_on_one_or_two_threads() {
+    fn same_seed_gives_the_same_report_on_any_number_of_threads() {
         let (chains, demands) = three_suppliers();
         let (risks, mut params) = bernoulli_params(0.1, 20_000, 7);
         // A richer model: correlation, Beta severities, log-normal durations, stocks.
@@ -1130,8 +1130,9 @@ mod tests {
                 .unwrap()
         };
         let one = run(1);
-        let two = run(2);
-        assert_eq!(one, two);
+        assert_eq!(one, run(2));
+        // More threads than cores, and an odd count: the chunking must not matter either.
+        assert_eq!(one, run(5));
         assert!(one.outcomes[0].mean > 0.0);
         params.seed = 8;
         let other = simulate(&chains, &demands, &risks, &params, None).unwrap();
@@ -1195,6 +1196,14 @@ mod tests {
         // ρ = 0.5: in between.
         let (both, _) = joint(0.5);
         assert!(both > q + 0.01 && both < p - 0.01, "{both}");
+        // The common factor correlates the minerals but keeps each one's probability p: the
+        // mean count per mineral, (2·both + one) / 2, stays at p for every ρ.
+        let sd = (p * (1.0 - p) / 20_000.0).sqrt();
+        for rho in [0.0, 0.5, 0.9] {
+            let (both, one) = joint(rho);
+            let marginal = (2.0 * both + one) / 2.0;
+            assert!((marginal - p).abs() < 4.0 * sd, "ρ {rho}: {marginal}");
+        }
     }
 
     #[test]
