@@ -199,7 +199,8 @@ r AS (
            COALESCE(MAX(c.q) / b.total, 0) AS top1,
            COALESCE(list_sum(max(c.q, 3)) / b.total, 0) AS top3
     FROM b LEFT JOIN c USING ("group")
-    WHERE b.total > 0 AND b.mn >= 0 AND (b.other IS NULL OR b.other >= 0)
+    WHERE b.total > 0 AND b.s > 0 AND b.s <= b.total * 1.06 AND b.mn >= 0
+      AND (b.other IS NULL OR b.other >= 0)
     GROUP BY b."group", b.total
 )
 SELECT "group" AS id, 10000 * hhi_f AS hhi, top1, top3, 1 - top1 AS n_minus_1 FROM r
@@ -212,14 +213,14 @@ WITH d AS (
 ),
 ws AS (SELECT country, LEAST(GREATEST(5 - 2 * AVG(e), 0), 10) AS wgi FROM d GROUP BY country),
 s AS (
-    SELECT e."group", e.country, e.share, ws.wgi,
+    SELECT e."group", e.country, e.share, e.bound, ws.wgi,
            COALESCE(e.t, CASE WHEN e.eu27 = 1 THEN 0.8 ELSE 1.0 END) AS t
     FROM eu e LEFT JOIN ws USING (country)
 )
 SELECT "group" AS id, SUM(CASE WHEN country IS NOT NULL THEN share * share * wgi * t END) AS v
 FROM s GROUP BY "group"
 HAVING bool_and(share BETWEEN 0 AND 1) AND bool_and(country IS NULL OR wgi IS NOT NULL)
-   AND count(country) > 0 AND SUM(share) <= 1.02
+   AND count(country) > 0 AND SUM(CASE WHEN bound = 1 THEN 0 ELSE share END) <= 1.02
 """
 
 SQL_BUILTIN_SR = """
@@ -246,7 +247,7 @@ def duckdb_builtin(results: str, repeat: int) -> dict:
                     "'series': 'VARCHAR', 'year': 'INTEGER', 'kind': 'VARCHAR', 'country': 'VARCHAR', 'value': 'DOUBLE'})")
         con.execute(f"CREATE OR REPLACE TABLE eu AS SELECT * FROM read_csv('{BUILTIN / 'builtin_eu_shares.csv'}', header = true, "
                     "columns = {'group': 'INTEGER', 'scope': 'VARCHAR', 'material': 'VARCHAR', 'stage': 'VARCHAR', "
-                    "'country': 'VARCHAR', 'share': 'DOUBLE', 't': 'DOUBLE', 'eu27': 'INTEGER'})")
+                    "'country': 'VARCHAR', 'share': 'DOUBLE', 't': 'DOUBLE', 'eu27': 'INTEGER', 'bound': 'INTEGER'})")
         con.execute(f"CREATE OR REPLACE TABLE wgi AS SELECT * FROM read_csv('{BUILTIN / 'builtin_wgi.csv'}', header = true, "
                     "columns = {'country': 'VARCHAR', 'year': 'INTEGER', 'dimension': 'VARCHAR', 'estimate': 'DOUBLE'})")
         con.execute(f"CREATE OR REPLACE TABLE eu2017 AS SELECT * FROM read_csv('{BUILTIN / 'builtin_eu2017.csv'}', header = true, "
@@ -369,7 +370,7 @@ def pandas_builtin_compute(prod, eu, wgi, e17):
     s = a.s.fillna(0.0)
     total = np.where(world > 0, world, np.where(other > 0, s + other, s))
     a["total"] = total
-    ok = (a.total > 0) & (a.mn.fillna(0.0) >= 0) & ~(other < 0)
+    ok = (a.total > 0) & (s > 0) & (s <= a.total * 1.06) & (a.mn.fillna(0.0) >= 0) & ~(other < 0)
     c = c.join(a.total, on="group")
     c["sq"] = (c.q / c.total) ** 2
     a["hhi"] = 10_000.0 * c.groupby("group").sq.sum().reindex(groups).fillna(0.0)
@@ -387,7 +388,9 @@ def pandas_builtin_compute(prod, eu, wgi, e17):
     is_c = e.country.notna()
     e["v"] = np.where(is_c, e.share ** 2 * e.wgi * e.tt, 0.0)
     e["bad"] = ~e.share.between(0.0, 1.0) | (is_c & e.wgi.isna())
-    g = e.groupby("group").agg(v=("v", "sum"), bad=("bad", "any"), n=("country", "count"), s=("share", "sum"))
+    # `<0.1%` rows (bound = 1) count at their lower bound, 0, in the share-sum check.
+    e["share_lb"] = np.where(e.bound == 1, 0.0, e.share)
+    g = e.groupby("group").agg(v=("v", "sum"), bad=("bad", "any"), n=("country", "count"), s=("share_lb", "sum"))
     g = g[~g.bad & (g.n > 0) & (g.s <= 1.02)]
     frames.append(pd.DataFrame({"metric": "hhi_wgi_t", "id": g.index, "value": g.v.to_numpy()}))
     # SR.

@@ -28,12 +28,12 @@ use std::path::Path;
 
 use orewatch_core::metrics::concentration_summary;
 use orewatch_core::metrics::eu::{
-    EuSrInputs, EuSupplier, hhi_wgi_t, hhi_wgi_t_from_shares, is_eu27_member, supply_risk,
-    wgi_scaled, wgi_scores,
+    EuSrInputs, EuSupplier, hhi_wgi_t, hhi_wgi_t_from_shares, hhi_wgi_t_with_bounds,
+    is_eu27_member, supply_risk, wgi_scaled, wgi_scores,
 };
 use orewatch_core::model::eu::{Eu2017Input, EuSupplyShare, SupplyUsed};
 use orewatch_core::model::governance::GovernanceRecord;
-use orewatch_core::model::{Aggregate, Measure, Party, ProductionRecord};
+use orewatch_core::model::{Aggregate, Measure, Party, ProductionRecord, Qualifier};
 use rayon::prelude::*;
 
 use crate::csvpar::{self, column, num, opt_num};
@@ -163,6 +163,8 @@ pub struct EuRow {
     pub t: Option<f64>,
     /// The country is an EU-27 member.
     pub eu27: bool,
+    /// The share is an upper bound (`<0.1%`, entered at 0.001).
+    pub bound: bool,
 }
 
 /// One material × stage × scope of the EU 2023 supply tables.
@@ -324,7 +326,7 @@ pub fn export_builtin(b: &Builtin, dir: &Path) -> Result<(), String> {
 
     let mut w = csv::Writer::from_path(dir.join("builtin_eu_shares.csv")).map_err(csv_err)?;
     w.write_record([
-        "group", "scope", "material", "stage", "country", "share", "t", "eu27",
+        "group", "scope", "material", "stage", "country", "share", "t", "eu27", "bound",
     ])
     .map_err(csv_err)?;
     for g in &b.eu {
@@ -342,6 +344,7 @@ pub fn export_builtin(b: &Builtin, dir: &Path) -> Result<(), String> {
                 format!("{:?}", r.share),
                 opt(r.t),
                 u8::from(eu27).to_string(),
+                u8::from(r.qualifier == Qualifier::AtMost).to_string(),
             ])
             .map_err(csv_err)?;
         }
@@ -460,6 +463,7 @@ pub fn read_tidy(dir: &Path) -> Result<Tidy, String> {
                 share: num(r, 5)?,
                 t: opt_num(r, 6)?,
                 eu27: csvpar::field(r, 7)? == "1",
+                bound: csvpar::field(r, 8)? == "1",
             },
         ))
     })?;
@@ -520,7 +524,8 @@ pub struct BuiltinResults {
 /// Computes the built-in results from the tidy tables with orewatch's metric functions
 /// ([`concentration_summary`], [`wgi_scaled`], [`hhi_wgi_t`], [`supply_risk`]), the
 /// way [`hhi_wgi_t_from_shares`] does from records: a group with a supplier without WGI, a
-/// share outside `0..=1` or shares summing above `1.02` is left out.
+/// share outside `0..=1` or shares summing above `1.02` (`<0.1%` rows counted at 0) is left
+/// out.
 pub fn builtin_from_tidy(t: &Tidy) -> BuiltinResults {
     let concentration = concentrations(&t.production);
     // WGI: the mean of each country's distinct dimensions in the year, rescaled.
@@ -543,10 +548,16 @@ pub fn builtin_from_tidy(t: &Tidy) -> BuiltinResults {
         t.eu.iter()
             .filter_map(|(id, rows)| {
                 let mut suppliers = Vec::with_capacity(rows.len());
-                let mut aggregate = 0.0;
+                let (mut aggregate, mut bounded, mut bounded_suppliers) = (0.0, 0.0, 0.0);
                 for r in rows {
                     if !(0.0..=1.0).contains(&r.share) {
                         return None;
+                    }
+                    if r.bound {
+                        bounded += r.share;
+                        if r.country.is_some() {
+                            bounded_suppliers += r.share;
+                        }
                     }
                     match &r.country {
                         None => aggregate += r.share,
@@ -558,8 +569,8 @@ pub fn builtin_from_tidy(t: &Tidy) -> BuiltinResults {
                         }),
                     }
                 }
-                let h = hhi_wgi_t(&suppliers).ok()?;
-                (h.share_sum + aggregate <= 1.0 + 0.02).then_some((*id, h.value))
+                let h = hhi_wgi_t_with_bounds(&suppliers, bounded_suppliers).ok()?;
+                (h.share_sum + aggregate - bounded <= 1.0 + 0.02).then_some((*id, h.value))
             })
             .collect();
     let sr = t

@@ -58,7 +58,7 @@ use orewatch_core::model::eu::{
 };
 use orewatch_core::model::{Party, Provenance, Qualifier, Stage};
 
-use crate::text::{Header, csv_reader, decode_windows1252, header};
+use crate::text::{Header, LineIndex, csv_reader, decode_windows1252, header};
 use crate::{Error, Parsed, Reference, Result, RowError, builtin};
 
 /// The publisher label of [`Provenance::source`].
@@ -149,40 +149,6 @@ fn mineral(reference: &Reference, material: &str) -> Option<MineralId> {
     reference.minerals.resolve(material).map(|m| m.id.clone())
 }
 
-/// 1-based line numbers from byte offsets of the decoded text.
-///
-/// `csv::Position::line()` cannot be used: with CRLF line ends it lags one line behind, and
-/// it does not count the blank lines the reader skips. The byte offset is exact up to those
-/// skipped line ends, which [`Lines::line_at`] steps over.
-struct Lines<'a> {
-    text: &'a [u8],
-    newlines: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let text = text.as_bytes();
-        let newlines = text
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i)
-            .collect();
-        Lines { text, newlines }
-    }
-
-    /// The line of the record whose position is `byte` (records never start with a line end).
-    fn line_at(&self, byte: u64) -> u64 {
-        let mut at = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        while at < self.text.len() && matches!(self.text[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        1 + self.newlines.partition_point(|&p| p < at) as u64
-    }
-}
-
 /// The data rows of a file: the line of the record's first line and its cells. All-blank
 /// rows are skipped (they carry nothing); unreadable records are returned as rejects.
 pub(crate) fn data_rows(
@@ -190,22 +156,23 @@ pub(crate) fn data_rows(
     text: &str,
     rdr: &mut csv::Reader<&[u8]>,
 ) -> (Vec<(u64, csv::StringRecord)>, Vec<RowError>) {
-    let lines = Lines::new(text);
+    let lines = LineIndex::new(text);
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let mut rec = csv::StringRecord::new();
     loop {
+        let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+                let line = lines.line_of(rec.position(), before);
                 if rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 rows.push((line, rec.clone()));
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                let line = lines.line_of(e.position(), before);
                 rejects.push(RowError::new(file, line, None, e.to_string()));
                 // Guard against a reader error that does not advance.
                 if rejects.len() > text.len() {

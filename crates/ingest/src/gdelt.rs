@@ -74,7 +74,7 @@ use orewatch_core::model::provenance::Provenance;
 use orewatch_core::{CountryCode, Error as CoreError};
 use serde::{Deserialize, Serialize};
 
-use crate::text::decode_utf8;
+use crate::text::{LineIndex, decode_utf8};
 use crate::{Error, Parsed, Reference, Result, RowError, builtin};
 
 /// The `source` of every record's provenance.
@@ -363,17 +363,19 @@ pub fn parse_with(
     let mut report = GdeltFilterReport::default();
     let mut events = Parsed::default();
     let mut seen: HashSet<(String, NaiveDate)> = HashSet::new();
+    let lines = LineIndex::new(&text);
     let mut rec = StringRecord::new();
     loop {
+        let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.line_of(e.position(), before);
                 return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
             }
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.line_of(rec.position(), before);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -668,6 +670,25 @@ mod tests {
             ]
         );
         assert!(g.events.rejects.iter().all(|r| r.file == FIXTURE_NAME));
+    }
+
+    #[test]
+    fn lines_count_crlf_ends_and_blank_lines() {
+        // The fixture with CRLF line ends and a blank line before every row: fixture line n
+        // is now line 2n.
+        let text = std::str::from_utf8(FIXTURE).unwrap();
+        let mut spaced = String::new();
+        for line in text.lines() {
+            spaced.push_str("\r\n");
+            spaced.push_str(line);
+            spaced.push_str("\r\n");
+        }
+        let g = parse_with(FIXTURE_NAME, spaced.as_bytes(), reference(), fips()).unwrap();
+        assert_eq!(g.filtered, fixture().filtered);
+        let lines: Vec<u64> = g.events.records.iter().map(|e| e.provenance.line).collect();
+        assert_eq!(lines, vec![2, 6, 16, 18, 20, 30]);
+        let rejects: Vec<u64> = g.events.rejects.iter().map(|r| r.line).collect();
+        assert_eq!(rejects, vec![22, 24, 26, 28]);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use orewatch_core::geo::LatLon;
 use orewatch_core::model::site::{Admin2, City, Gazetteer};
 
-use crate::text::{Header, csv_reader, decode_utf8, header};
+use crate::text::{Header, LineIndex, csv_reader, decode_utf8, header};
 use crate::{Error, Parsed, Result, RowError, builtin};
 
 /// Built-in path of the populated places.
@@ -65,19 +65,21 @@ fn read_rows<T>(
         .map(|c| h.require(file, c))
         .collect::<Result<_>>()?;
     let mut out = Parsed::default();
+    let lines = LineIndex::new(&text);
     let mut rec = csv::StringRecord::new();
     loop {
-        let line = rdr.position().line();
+        let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                let line = lines.line_of(e.position(), before);
                 out.rejects
                     .push(RowError::new(file, line, None, e.to_string()));
                 continue;
             }
         }
-        let line = rec.position().map_or(line, |p| p.line());
+        let line = lines.line_of(rec.position(), before);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -12,7 +12,7 @@ use orewatch_core::model::{
 };
 use orewatch_core::{CountryCode, MineralId, RegionCode};
 
-use crate::text::{csv_reader, decode_utf8, header};
+use crate::text::{LineIndex, csv_reader, decode_utf8, header};
 use crate::{Error, Result, builtin};
 
 /// The languages of the `i18n-iso-countries` tables shipped in `data/country-ref/`.
@@ -130,11 +130,25 @@ pub(crate) fn rows(file: &str, bytes: &[u8]) -> Result<Vec<(u64, HashMap<String,
     let text = decode_utf8(file, bytes)?;
     let mut rdr = csv_reader(&text);
     let h = header(file, &mut rdr)?;
+    let lines = LineIndex::new(&text);
     let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec =
-            rec.map_err(|e| Error::Row(crate::RowError::new(file, line, None, e.to_string())))?;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let before = rdr.position().byte();
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = lines.line_of(e.position(), before);
+                return Err(Error::Row(crate::RowError::new(
+                    file,
+                    line,
+                    None,
+                    e.to_string(),
+                )));
+            }
+        }
+        let line = lines.line_of(rec.position(), before);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

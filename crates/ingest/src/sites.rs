@@ -34,7 +34,7 @@ use orewatch_core::{CountryCode, MineralId, RegionCode};
 use std::collections::HashMap;
 
 use crate::geonames::{coordinate, position};
-use crate::text::{csv_reader, decode_utf8, header};
+use crate::text::{LineIndex, csv_reader, decode_utf8, header};
 use crate::{Error, Parsed, Reference, Result, RowError, builtin, geonames, natural_earth};
 
 /// Built-in path of the site table.
@@ -334,19 +334,21 @@ pub fn parse(
         minerals: HashMap::new(),
     };
     let mut out = Parsed::default();
+    let lines = LineIndex::new(&text);
     let mut rec = csv::StringRecord::new();
     loop {
-        let next_line = rdr.position().line();
+        let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                let line = lines.line_of(e.position(), before);
                 out.rejects
-                    .push(RowError::new(file, next_line, None, e.to_string()));
+                    .push(RowError::new(file, line, None, e.to_string()));
                 continue;
             }
         }
-        let line = rec.position().map_or(next_line, |p| p.line());
+        let line = lines.line_of(rec.position(), before);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -57,6 +57,48 @@ pub fn csv_reader_with(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// Byte offsets of a text to 1-based line numbers.
+///
+/// `csv::Position::line()` cannot be used for the line of a record: after a CRLF line end it
+/// lags one line behind (the reader consumes the `\n` of `\r\n` with the next record), and it
+/// does not count the blank lines the reader skips. The byte offset of a record points at the
+/// start of those skipped line ends, which [`LineIndex::line_at`] steps over.
+///
+/// Build it over the very text the CSV reader reads (after decoding and BOM stripping), so
+/// that the reader's byte offsets index it.
+pub(crate) struct LineIndex<'t> {
+    text: &'t [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    /// Indexes the line ends of `text`.
+    pub(crate) fn new(text: &'t str) -> LineIndex<'t> {
+        let text = text.as_bytes();
+        LineIndex {
+            text,
+            newlines: (0..text.len()).filter(|&i| text[i] == b'\n').collect(),
+        }
+    }
+
+    /// The line of the first character at or after `offset` that is not a line break (the
+    /// line a record starting at `offset` begins on; records never start with a line end).
+    pub(crate) fn line_at(&self, offset: u64) -> u64 {
+        let len = self.text.len();
+        let mut at = usize::try_from(offset).unwrap_or(len).min(len);
+        while at < len && matches!(self.text[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        1 + self.newlines.partition_point(|&p| p < at) as u64
+    }
+
+    /// The line of a position the CSV reader reported, or of `fallback` (a byte offset) when
+    /// it reported none.
+    pub(crate) fn line_of(&self, position: Option<&csv::Position>, fallback: u64) -> u64 {
+        self.line_at(position.map_or(fallback, csv::Position::byte))
+    }
+}
+
 /// Reads the header row: the trimmed cell texts and a lookup from name to position.
 pub fn header(file: &str, rdr: &mut csv::Reader<&[u8]>) -> Result<Header> {
     let mut rec = csv::StringRecord::new();
@@ -122,13 +164,15 @@ pub(crate) fn parse_named<T>(
     }
     let width = col.values().max().map_or(0, |m| m + 1);
     let mut out = crate::Parsed::default();
+    let lines = LineIndex::new(text);
     let mut rec = csv::StringRecord::new();
     loop {
+        let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.line_of(e.position(), before);
                 return Err(Error::Row(crate::RowError::new(
                     file,
                     line,
@@ -137,7 +181,7 @@ pub(crate) fn parse_named<T>(
                 )));
             }
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.line_of(rec.position(), before);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -215,6 +259,46 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The line of every record as `parse_named` computes it.
+    fn record_lines(text: &str) -> Vec<(u64, String)> {
+        let lines = LineIndex::new(text);
+        let mut rdr = csv_reader(text);
+        let mut rec = csv::StringRecord::new();
+        let mut out = Vec::new();
+        loop {
+            let before = rdr.position().byte();
+            if !rdr.read_record(&mut rec).unwrap() {
+                break;
+            }
+            out.push((lines.line_of(rec.position(), before), rec[0].to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_of_records_after_crlf_blank_lines_and_quoted_line_breaks() {
+        let at = |t: &str| record_lines(t);
+        let want = |v: &[(u64, &str)]| -> Vec<(u64, String)> {
+            v.iter().map(|&(l, s)| (l, s.to_string())).collect()
+        };
+        assert_eq!(at("h\r\na\r\nb\r\n"), want(&[(1, "h"), (2, "a"), (3, "b")]));
+        assert_eq!(at("h\n\na\n\n\nb"), want(&[(1, "h"), (3, "a"), (6, "b")]));
+        assert_eq!(
+            at("\r\nh\r\n\r\na\r\r\nb\r\n"),
+            // A lone `\r` ends a record but not a line.
+            want(&[(2, "h"), (4, "a"), (5, "b")])
+        );
+        assert_eq!(
+            at("h\n\"x\r\ny\"\nb\n"),
+            want(&[(1, "h"), (2, "x\r\ny"), (4, "b")])
+        );
+        // Offsets index the decoded text: a BOM stripped by `decode_utf8` shifts nothing.
+        let text = decode_utf8("f", b"\xEF\xBB\xBFh\r\n\r\na,\xC3\xA9\r\nb").unwrap();
+        assert_eq!(at(&text), want(&[(1, "h"), (3, "a"), (4, "b")]));
+        // Past the end, the last line.
+        assert_eq!(LineIndex::new("a\nb\n").line_at(99), 3);
     }
 
     #[test]

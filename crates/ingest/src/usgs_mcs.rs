@@ -27,7 +27,7 @@ use orewatch_core::model::{
     Measure, Mineral, Party, ProductionRecord, Provenance, Qualifier, Unit,
 };
 
-use crate::text::{csv_reader, decode_utf8};
+use crate::text::{LineIndex, csv_reader, decode_utf8};
 use crate::{Error, Parsed, Reference, Result, RowError};
 
 /// The source name written into every record's provenance.
@@ -45,10 +45,11 @@ pub const SOURCE: &str = "USGS MCS";
 pub fn release_from_file_name(file: &str) -> Option<String> {
     let name = base_name(file);
     let b = name.as_bytes();
-    if b.len() < 7 || !name[..3].eq_ignore_ascii_case("mcs") {
+    // `get`, not slicing: a non-ASCII name ("Façade_world.csv") has no char boundary at 3 or 7.
+    if !name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("mcs")) {
         return None;
     }
-    let year = &name[3..7];
+    let year = name.get(3..7)?;
     if !year.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -190,6 +191,10 @@ impl Cell {
 
 /// Parses a strict decimal number: optional sign (ASCII or Unicode minus), digits with
 /// optional thousands commas, an optional fraction. No exponents, no `inf`/`NaN`.
+///
+/// Commas must group thousands (`1,234,567`: a first group of 1–3 digits, then groups of
+/// exactly 3). Anything else (`0,5`, a decimal comma, or `12,34`) is no number, so the cell is
+/// kept as a [`Qualifier::Note`] with its text rather than read as 5 or 1234.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
     let (neg, body) = if let Some(r) = s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
@@ -201,11 +206,12 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
     };
-    let int_ok = !int.is_empty()
-        && int.bytes().all(|c| c.is_ascii_digit() || c == b',')
-        && int.as_bytes()[0].is_ascii_digit()
-        && !int.ends_with(',')
-        && !int.contains(",,");
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|c| c.is_ascii_digit());
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    let int_ok = digits(first)
+        && (!int.contains(',') || first.len() <= 3)
+        && groups.all(|g| g.len() == 3 && digits(g));
     let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()));
     if !(int_ok && frac_ok) {
         return None;
@@ -499,10 +505,11 @@ pub(crate) fn squash(s: &str) -> String {
 /// Normalises a release cell (`MCS 2024` → `MCS2024`); `None` when it is not one.
 pub(crate) fn normalise_release(cell: &str) -> Option<String> {
     let s: String = cell.split_whitespace().collect();
+    let (prefix, year) = (s.get(..3)?, s.get(3..)?);
     let ok = s.len() == 7
-        && s[..3].eq_ignore_ascii_case("mcs")
-        && s[3..].bytes().all(|c| c.is_ascii_digit());
-    ok.then(|| format!("MCS{}", &s[3..]))
+        && prefix.eq_ignore_ascii_case("mcs")
+        && year.bytes().all(|c| c.is_ascii_digit());
+    ok.then(|| format!("MCS{year}"))
 }
 
 /// The release of a row: its `Source` cell, or the file name's when the cell is empty.
@@ -567,7 +574,7 @@ pub(crate) fn read_rows(
         let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(true) => {
-                let line = lines.line_at(rec.position().map_or(before, |p| p.byte()));
+                let line = lines.line_of(rec.position(), before);
                 if rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -578,42 +585,13 @@ pub(crate) fn read_rows(
             }
             Ok(false) => break,
             Err(e) => {
-                let line = lines.line_at(e.position().map_or(before, |p| p.byte()));
+                let line = lines.line_of(e.position(), before);
                 rejects.push(RowError::new(file, line, None, e.to_string()));
                 break;
             }
         }
     }
     Ok((header, rows, rejects))
-}
-
-/// Byte offsets to 1-based line numbers.
-///
-/// The CSV reader's own line count lags by one after a CRLF line end (it consumes the `\n` of
-/// `\r\n` with the next record), so lines are counted here from the record's byte offset.
-struct LineIndex<'t> {
-    text: &'t [u8],
-    newlines: Vec<usize>,
-}
-
-impl<'t> LineIndex<'t> {
-    fn new(text: &'t str) -> LineIndex<'t> {
-        let text = text.as_bytes();
-        LineIndex {
-            text,
-            newlines: (0..text.len()).filter(|&i| text[i] == b'\n').collect(),
-        }
-    }
-
-    /// The line of the first character at or after `offset` that is not a line break.
-    fn line_at(&self, offset: u64) -> u64 {
-        let len = self.text.len();
-        let mut at = usize::try_from(offset).unwrap_or(len).min(len);
-        while at < len && matches!(self.text[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        1 + self.newlines.partition_point(|&p| p < at) as u64
-    }
 }
 
 /// The number of cells a row needs: up to the last named column.
@@ -999,7 +977,8 @@ mod tests {
             assert_eq!((n.value, n.qualifier), (None, Qualifier::Note), "{note}");
         }
         assert!(parse_cell("   ").is_none());
-        assert_eq!(parse_number("1,2,3"), Some(123.0));
+        assert_eq!(parse_number("1,234,567.5"), Some(1_234_567.5));
+        assert_eq!(parse_number("1234567"), Some(1_234_567.0));
         assert_eq!(parse_number("inf"), None);
         assert_eq!(parse_number("1."), None);
     }
@@ -1432,6 +1411,113 @@ mod tests {
             [(2, "Country".to_string()), (3, "Type".to_string())]
         );
         assert_eq!(p.records.len(), 1);
+    }
+
+    #[test]
+    fn non_ascii_file_names_are_header_errors_not_panics() {
+        // Byte 3 or 7 inside a multi-byte character: slicing there panicked.
+        for name in [
+            "Façade_world.csv",
+            "mcs200é.csv",
+            "mcs200é-cobal_world.csv",
+            "mcé2024-cobal_world.csv",
+            "dir/€s2024-cobal_world.csv",
+            "mcs",
+        ] {
+            assert_eq!(release_from_file_name(name), None, "{name}");
+            assert_eq!(commodity_code(name), None, "{name}");
+            let body = b"Source,Country,Type,Prod_t_2022\n";
+            match parse_world(name, body, reference()) {
+                Err(Error::Header { field, .. }) => assert_eq!(field, "file name", "{name}"),
+                other => panic!("{name}: {other:?}"),
+            }
+            match crate::usgs_salient::parse_salient_file(name, body, reference()) {
+                Err(Error::Header { field, .. }) => assert_eq!(field, "file name", "{name}"),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        // Non-ASCII after the release is fine for the release.
+        assert_eq!(
+            release_from_file_name("mcs2024-côbal_world.csv").as_deref(),
+            Some("MCS2024")
+        );
+        // The same slicing on a `Source` cell: "a€bcd" is 7 bytes with byte 3 inside the "€".
+        assert_eq!(normalise_release("a€bcd"), None);
+        assert_eq!(normalise_release(" MCS 2024 ").as_deref(), Some("MCS2024"));
+        let text = "Source,Country,Type,Prod_t_2022\na€bcd,Chile,\"Mine production\",5\n";
+        let p = parse_world("mcs2024-cobal_world.csv", text.as_bytes(), reference()).unwrap();
+        let rejects: Vec<_> = p
+            .rejects
+            .iter()
+            .map(|r| (r.line, r.field.as_deref()))
+            .collect();
+        assert_eq!(rejects, [(2, Some("Source"))]);
+    }
+
+    #[test]
+    fn commas_must_group_thousands() {
+        for ok in [
+            "1,234",
+            "12,345",
+            "123,456",
+            "1,234,567",
+            "−1,234.5",
+            "1234567.25",
+        ] {
+            assert!(parse_number(ok).is_some(), "{ok}");
+        }
+        assert_eq!(parse_number("1,234,567"), Some(1_234_567.0));
+        for bad in [
+            "0,5",
+            "12,34",
+            "1,2,3",
+            "1234,567",
+            "1,2345",
+            ",123",
+            "1,,234",
+            "1,234,",
+            "1,234,56",
+            "12,3456.5",
+        ] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+        // Such a cell is no figure: it is kept as a note with its text, on its file and line,
+        // as text in a number column always is; a bound, range or estimate of it likewise.
+        for (raw, q) in [
+            ("0,5", Qualifier::Note),
+            ("e12,34", Qualifier::Note),
+            (">1,2", Qualifier::Note),
+            ("1,00–2,000", Qualifier::Note),
+            ("e12,345", Qualifier::Exact),
+        ] {
+            let c = parse_cell(raw).unwrap();
+            assert_eq!(c.qualifier, q, "{raw}");
+            assert_eq!(c.value.is_some(), q == Qualifier::Exact, "{raw}");
+        }
+        let text = "Source,Country,Type,Prod_t_2022,Prod_t_2023\n\
+                    MCS2024,Chile,\"Mine production\",\"0,5\",\"12,345\"\n";
+        let p = parse_world("mcs2024-cobal_world.csv", text.as_bytes(), reference()).unwrap();
+        assert_eq!(p.rejects, vec![]);
+        let got: Vec<_> = p
+            .records
+            .iter()
+            .map(|r| {
+                (
+                    r.year,
+                    r.value,
+                    r.qualifier,
+                    r.value_raw.as_str(),
+                    r.provenance.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(2022), None, Qualifier::Note, "0,5", 2),
+                (Some(2023), Some(12_345.0), Qualifier::Exact, "12,345", 2),
+            ]
+        );
     }
 
     fn mutate(bytes: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {

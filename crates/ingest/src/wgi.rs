@@ -30,7 +30,7 @@ use orewatch_core::model::Party;
 use orewatch_core::model::governance::{GovernanceRecord, WgiDimension, WgiSeries};
 use orewatch_core::model::provenance::Provenance;
 
-use crate::text::{csv_reader, decode_utf8, header};
+use crate::text::{LineIndex, csv_reader, decode_utf8, header};
 use crate::{Error, Parsed, Reference, Result, RowError};
 
 /// The `source` of every record's provenance.
@@ -103,18 +103,20 @@ pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<G
     let mut index: HashMap<(CountryCode, WgiDimension, i32), usize> = HashMap::new();
     let mut seen: HashSet<(CountryCode, WgiDimension, WgiSeries)> = HashSet::new();
     let mut countries: HashMap<(String, String), Option<CountryCode>> = HashMap::new();
+    let lines = LineIndex::new(&text);
     let mut rec = StringRecord::new();
     let mut values: Vec<(i32, f64)> = Vec::with_capacity(years.len());
     loop {
+        let before = rdr.position().byte();
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.line_of(e.position(), before);
                 return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
             }
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.line_of(rec.position(), before);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -2,5 +2,6 @@
 
 mod criticality;
 mod exposure;
+mod lines;
 mod names;
 mod news;

@@ -341,8 +341,15 @@ pub struct HhiWgiT {
 /// assert!((h.hhi - 0.52).abs() < 1e-12);
 /// ```
 pub fn hhi_wgi_t(suppliers: &[EuSupplier]) -> Result<HhiWgiT> {
+    hhi_wgi_t_with_bounds(suppliers, 0.0)
+}
+
+/// [`hhi_wgi_t`] where `bounded` of the suppliers' shares are upper bounds (the `<0.1%` rows
+/// of the EU tables, entered at 0.001): the check that the shares sum to at most one counts
+/// them at their lower bound, 0 ([`hhi_wgi_t_from_shares`] does the same from records).
+pub fn hhi_wgi_t_with_bounds(suppliers: &[EuSupplier], bounded: f64) -> Result<HhiWgiT> {
     let h = hhi_wgi_t_terms(suppliers)?;
-    check_share_sum(h.share_sum)?;
+    check_share_sum(h.share_sum - bounded)?;
     Ok(h)
 }
 
