@@ -1178,24 +1178,23 @@ mod tests {
 
     #[test]
     fn a_mapped_sector_without_value_added_is_flagged() {
-        let row =
-            |application: &str, share: f64, va: Option<f64>| crate::model::eu::EuEndUseShare {
-                assessment: "EU CRM 2023".into(),
-                material: "X".into(),
-                mineral: None,
-                application: application.into(),
-                share,
-                share_raw: String::new(),
-                qualifier: Qualifier::Exact,
-                sector: Some(crate::model::eu::NaceSector {
-                    code: "C28".into(),
-                    name: "Manufacture of machinery and equipment n.e.c.".into(),
-                }),
-                sector_raw: "C28".into(),
-                value_added_meur: va,
-                repair: None,
-                provenance: prov("EU CRM", "2023"),
-            };
+        let row = |application: &str, share: f64, va: Option<f64>| EuEndUseShare {
+            assessment: "EU CRM 2023".into(),
+            material: "X".into(),
+            mineral: None,
+            application: application.into(),
+            share,
+            share_raw: String::new(),
+            qualifier: Qualifier::Exact,
+            sector: Some(NaceSector {
+                code: "C28".into(),
+                name: "Manufacture of machinery and equipment n.e.c.".into(),
+            }),
+            sector_raw: "C28".into(),
+            value_added_meur: va,
+            repair: None,
+            provenance: prov("EU CRM", "2023"),
+        };
         let (uses, inputs) = end_uses_from_shares(&[row("magnets", 1.0, Some(204_200.0))]).unwrap();
         assert_eq!(uses[0].value_added, Some(204_200.0));
         assert!(!any_estimated(&inputs));
