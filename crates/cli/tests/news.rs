@@ -128,3 +128,27 @@ fn eval_scores_the_dev_set() {
     assert!(f1 >= 0.92, "{f1}");
     assert!(v["articles"].as_u64().unwrap() >= 30);
 }
+
+#[test]
+fn two_inputs_of_the_same_name_are_refused() {
+    // Plain-text articles are known by their file names: a/r.txt and b/r.txt would give their
+    // events the same ids.
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(
+            dir.path().join(sub).join("r.txt"),
+            "La Chine a annoncé mercredi des restrictions à l'exportation de gallium.",
+        )
+        .unwrap();
+    }
+    let store = store_copy();
+    let (a, b) = (dir.path().join("a/r.txt"), dir.path().join("b/r.txt"));
+    let out = run(
+        store.path(),
+        &["news", "ingest", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("r.txt") && err.contains("rename"), "{err}");
+}

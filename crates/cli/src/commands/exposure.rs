@@ -7,7 +7,7 @@ use orewatch_core::exposure::{
     self, EventIndex, Exposure, ExposureParams, SecurityParams, SourceClass, TrendParams,
     security_score,
 };
-use orewatch_core::geo::LatLon;
+use orewatch_core::geo::{LatLon, haversine_km};
 use orewatch_core::model::conflict::ConflictEvent;
 use orewatch_core::{CountryCode, RegionCode};
 use orewatch_store::queries::lit;
@@ -299,8 +299,17 @@ async fn site(
         json!(pv.map(|x| json!({"year": x.0, "estimate": x.1}))),
     );
     out.meta("security_score", serde_json::to_value(sec.score)?);
-    if let Some(n) = index.nearest(loc, 1).first() {
-        out.meta("nearest_event", json!({"event_id": events[n.index].id, "distance_km": (n.distance_km * 10.0).round() / 10.0}));
+    // The nearest event that had happened by the as-of day.
+    let nearest = events
+        .iter()
+        .filter(|e| e.date_start <= day)
+        .map(|e| (e, haversine_km(loc, e.location)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    if let Some((e, d)) = nearest {
+        out.meta(
+            "nearest_event",
+            json!({"event_id": e.id, "date_start": e.date_start.to_string(), "distance_km": (d * 10.0).round() / 10.0}),
+        );
     }
     if !explain {
         out.notes.push("(rolling 12-month windows, no recency decay inside a window; --explain lists the events)".into());

@@ -158,6 +158,14 @@ async fn ingest(ctx: &Context, files: &[PathBuf], published: Option<&str>) -> Re
     let mut names = Vec::new();
     for f in files {
         let (name, bytes) = read(f)?;
+        // A plain-text article is known by its file name: two inputs of the same name would
+        // give their events the same ids, and one would overwrite the other.
+        if names.contains(&name) {
+            bail!(
+                "{}: another input is also named {name:?}; article ids and provenance would collide (rename one)",
+                f.display()
+            );
+        }
         articles.extend(articles_of(&name, &bytes, published)?);
         names.push(name);
     }
@@ -175,15 +183,16 @@ async fn ingest(ctx: &Context, files: &[PathBuf], published: Option<&str>) -> Re
     let conflict: Vec<EventRow> = merged
         .iter()
         .filter_map(|m| {
-            let headline = m
-                .sources
-                .first()
-                .and_then(|s| titles.get(s.article_id.as_str()))
+            // The headline of the article the representative report comes from.
+            let headline = titles
+                .get(m.event.article_id.as_str())
                 .copied()
                 .unwrap_or("");
             news::merged_to_conflict_event(m, headline)
         })
         .map(|mut e| {
+            // The ingested files, so that ingesting them again replaces these rows; the
+            // article ids stay in the event id and the notes ("sources: …").
             e.provenance.file = file.clone();
             EventRow::from(&e)
         })

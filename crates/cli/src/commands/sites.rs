@@ -2,7 +2,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use orewatch_core::RegionCode;
-use orewatch_core::geo::{LatLon, haversine_km};
+use orewatch_core::geo::{EARTH_RADIUS_KM, LatLon, haversine_km};
 use orewatch_store::Engine;
 use orewatch_store::queries::lit;
 use orewatch_store::records::SiteRow;
@@ -58,20 +58,11 @@ pub async fn run(ctx: &Context, args: &SitesArgs) -> Result<()> {
         );
     }
     if let Some(p) = near {
-        // A bounding box in degrees that contains the circle (a prefilter; distances decide).
-        let dlat = args.radius_km / 111.0;
-        let dlon = args.radius_km / (111.0 * p.lat.to_radians().cos().max(0.01));
-        filters.push(format!(
-            "latitude BETWEEN {} AND {}",
-            p.lat - dlat,
-            p.lat + dlat
-        ));
-        if p.lon - dlon > -180.0 && p.lon + dlon < 180.0 {
-            filters.push(format!(
-                "longitude BETWEEN {} AND {}",
-                p.lon - dlon,
-                p.lon + dlon
-            ));
+        // A bounding box that contains the circle (a prefilter; distances decide).
+        let b = cap_box(p, args.radius_km);
+        filters.push(format!("latitude BETWEEN {} AND {}", b.lat_min, b.lat_max));
+        if let Some((lo, hi)) = b.lon {
+            filters.push(format!("longitude BETWEEN {lo} AND {hi}"));
         }
     }
     let where_clause = if filters.is_empty() {
@@ -131,4 +122,103 @@ pub async fn run(ctx: &Context, args: &SitesArgs) -> Result<()> {
         ));
     }
     super::print(ctx, &out)
+}
+
+/// The latitude range, and the longitude range when one applies, of the points within
+/// `radius_km` of `center` on the sphere of [`EARTH_RADIUS_KM`].
+#[derive(Debug, PartialEq)]
+struct CapBox {
+    lat_min: f64,
+    lat_max: f64,
+    /// `None` when the circle contains a pole or crosses the antimeridian: every longitude.
+    lon: Option<(f64, f64)>,
+}
+
+/// The smallest latitude/longitude box around a spherical cap: angular radius
+/// `δ = r / R`; latitudes `φ ± δ`; longitudes `λ ± asin(sin δ / cos φ)` unless the cap reaches
+/// a pole (`|φ| + δ ≥ 90°`), where every longitude is in. A margin of 10⁻⁹ rad keeps points on
+/// the circle.
+fn cap_box(center: LatLon, radius_km: f64) -> CapBox {
+    let d = radius_km / EARTH_RADIUS_KM + 1e-9;
+    let phi = center.lat.to_radians();
+    let (lat_min, lat_max) = (
+        (phi - d).to_degrees().max(-90.0),
+        (phi + d).to_degrees().min(90.0),
+    );
+    if phi.abs() + d >= std::f64::consts::FRAC_PI_2 {
+        return CapBox {
+            lat_min,
+            lat_max,
+            lon: None,
+        };
+    }
+    let dlon = (d.sin() / phi.cos()).min(1.0).asin().to_degrees();
+    let lon = (center.lon - dlon > -180.0 && center.lon + dlon < 180.0)
+        .then_some((center.lon - dlon, center.lon + dlon));
+    CapBox {
+        lat_min,
+        lat_max,
+        lon,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(b: &CapBox, p: LatLon) -> bool {
+        (b.lat_min..=b.lat_max).contains(&p.lat)
+            && b.lon.is_none_or(|(lo, hi)| (lo..=hi).contains(&p.lon))
+    }
+
+    #[test]
+    fn the_box_holds_every_point_of_the_circle() {
+        // Points on a fine grid around each centre: every one within the radius must fall in
+        // the box. The review's cases: across the pole at (89.5, 0) r = 100 km (a point at
+        // (89.6, 180) is 99.9 km away), and the east–west slivers at (70, 20) r = 300 km and
+        // (60, 100) r = 500 km, which a box of r / (111 · cos φ) missed.
+        for (lat, lon, r) in [
+            (89.5, 0.0, 100.0),
+            (70.0, 20.0, 300.0),
+            (60.0, 100.0, 500.0),
+            (29.13, 62.03, 300.0),
+            (-45.0, 170.0, 800.0),
+            (0.0, 0.0, 50.0),
+        ] {
+            let c = LatLon { lat, lon };
+            let b = cap_box(c, r);
+            let mut n = 0;
+            for i in 0..=400 {
+                for j in 0..=720 {
+                    let p = LatLon {
+                        lat: -90.0 + f64::from(i) * 0.45,
+                        lon: -180.0 + f64::from(j) * 0.5,
+                    };
+                    if haversine_km(c, p) <= r {
+                        n += 1;
+                        assert!(inside(&b, p), "{c:?} r {r}: {p:?} is out of {b:?}");
+                    }
+                }
+            }
+            assert!(n > 0 || r < 60.0, "{c:?}: the grid has points inside");
+        }
+        assert_eq!(
+            cap_box(
+                LatLon {
+                    lat: 89.5,
+                    lon: 0.0
+                },
+                100.0
+            )
+            .lon,
+            None
+        );
+        // Away from the poles the box is tight: at the equator, 50 km is 0.4497° each way.
+        let b = cap_box(LatLon { lat: 0.0, lon: 0.0 }, 50.0);
+        let (lo, hi) = b.lon.unwrap();
+        assert!(
+            (hi - 0.449_660).abs() < 1e-5 && (lo + 0.449_660).abs() < 1e-5,
+            "{b:?}"
+        );
+    }
 }
