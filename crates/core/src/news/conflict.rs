@@ -97,8 +97,9 @@ pub fn to_conflict_event(event: &Event, headline: &str) -> Option<ConflictEvent>
     })
 }
 
-/// Converts a merged event: the representative, with every source article listed in the
-/// notes.
+/// Converts a merged event: the representative (completed from the other reports by
+/// [`crate::news::deduplicate`]: the largest death toll of any report), with every source
+/// article listed in the notes.
 pub fn merged_to_conflict_event(merged: &MergedEvent, headline: &str) -> Option<ConflictEvent> {
     let mut c = to_conflict_event(&merged.event, headline)?;
     let sources: Vec<&str> = merged

@@ -158,7 +158,7 @@ pub(crate) fn dates_in_sentence(
 ) {
     let mut i = 0;
     while i < toks.len() {
-        let Some((end, raw)) = parse_at(toks, i, lang) else {
+        let Some((end, raw)) = parse_at(text, toks, i, lang) else {
             i += 1;
             continue;
         };
@@ -341,8 +341,9 @@ fn punct(toks: &[Token], i: usize, any_of: &[&str]) -> bool {
 }
 
 /// Tries every pattern at token `i`; returns the index after the expression and what it says.
-fn parse_at(toks: &[Token], i: usize, lang: Lang) -> Option<(usize, Raw)> {
+fn parse_at(text: &str, toks: &[Token], i: usize, lang: Lang) -> Option<(usize, Raw)> {
     numeric(toks, i)
+        .or_else(|| numeric_token(text, toks, i))
         .or_else(|| match lang {
             Lang::Fr => absolute_fr(toks, i),
             Lang::En => absolute_en(toks, i),
@@ -369,25 +370,55 @@ fn numeric(toks: &[Token], i: usize) -> Option<(usize, Raw)> {
     if !tight || s1.kind != TokenKind::Punct || s2.kind != TokenKind::Punct || s1.span.len() != 1 {
         return None;
     }
-    let (x, y, z) = (a.number()?, b.number()?, c.number()?);
-    let date = if a.norm.len() == 4 {
-        NaiveDate::from_ymd_opt(x as i32, y, z)?
-    } else if c.norm.len() == 4 {
-        // Day first (French and most wire styles); month first when the day cannot be.
-        NaiveDate::from_ymd_opt(z as i32, y, x)
-            .or_else(|| NaiveDate::from_ymd_opt(z as i32, x, y))?
-    } else {
+    let date = numeric_date(&a.norm, &b.norm, &c.norm)?;
+    Some((i + 5, day_raw(date)))
+}
+
+/// "31.01.2026", "2026.01.31": one number token (UAX #29 keeps digits joined by full stops
+/// together), read from the original text.
+fn numeric_token(text: &str, toks: &[Token], i: usize) -> Option<(usize, Raw)> {
+    let a = toks.get(i)?;
+    if a.kind != TokenKind::Number {
+        return None;
+    }
+    let raw = a.text(text);
+    let sep = raw.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, '.' | '/' | '-') {
+        return None;
+    }
+    let parts: Vec<&str> = raw.split(sep).collect();
+    let [x, y, z] = parts.as_slice() else {
         return None;
     };
-    Some((
-        i + 5,
-        Raw::Day {
-            year: Some(date.year()),
-            month: date.month(),
-            day: date.day(),
-            tense: 0,
-        },
-    ))
+    let date = numeric_date(x, y, z)?;
+    Some((i + 1, day_raw(date)))
+}
+
+/// The date of three digit groups: year first ("2026", "01", "31"), else day first and year
+/// last (French and most wire styles), month first when the day cannot be.
+fn numeric_date(a: &str, b: &str, c: &str) -> Option<NaiveDate> {
+    let digits = |s: &str, max: usize| {
+        (!s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    if a.len() == 4 {
+        NaiveDate::from_ymd_opt(digits(a, 4)? as i32, digits(b, 2)?, digits(c, 2)?)
+    } else if c.len() == 4 {
+        let (x, y, z) = (digits(a, 2)?, digits(b, 2)?, digits(c, 4)? as i32);
+        NaiveDate::from_ymd_opt(z, y, x).or_else(|| NaiveDate::from_ymd_opt(z, x, y))
+    } else {
+        None
+    }
+}
+
+fn day_raw(date: NaiveDate) -> Raw {
+    Raw::Day {
+        year: Some(date.year()),
+        month: date.month(),
+        day: date.day(),
+        tense: 0,
+    }
 }
 
 /// "dernier"/"passé" or "prochain" after a date without a year: the tense it forces, and
@@ -811,11 +842,13 @@ const FUTURE_WINDOW_DAYS: i64 = 60;
 
 /// The year of a day and month printed without one: the latest such date no more than
 /// [`FUTURE_WINDOW_DAYS`] after the publication; with "dernier" (`tense` −1) the latest on
-/// or before it, with "prochain" (+1) the first after it.
+/// or before it, with "prochain" (+1) the first after it. Years in which the day does not
+/// exist are skipped (29 February looks four years either way).
 fn infer_year(published: NaiveDate, month: u32, day: u32, tense: i8) -> Option<i32> {
     let y = published.year();
-    let candidates: Vec<(i32, i64)> = [y - 1, y, y + 1]
-        .into_iter()
+    // 29 February exists one year in four.
+    let reach = if (month, day) == (2, 29) { 4 } else { 1 };
+    let candidates: Vec<(i32, i64)> = (y - reach..=y + reach)
         .filter_map(|c| ymd(c, month, day).map(|d| (c, (d - published).num_days())))
         .collect();
     match tense {
@@ -856,10 +889,7 @@ fn resolve(
             tense,
         } => {
             let p = published?;
-            day(
-                ymd(infer_year(p, month, d.clamp(1, 28), tense)?, month, d)?,
-                true,
-            )
+            day(ymd(infer_year(p, month, d, tense)?, month, d)?, true)
         }
         Raw::Month {
             year,
@@ -1219,6 +1249,80 @@ mod tests {
         let d = find_dates(t, Lang::En, Some(friday()));
         assert!(d[0].dateline);
         assert_eq!(d[1].start, ymd(2026, 2, 19).unwrap());
+    }
+
+    fn day_at(text: &str, published: NaiveDate) -> Option<NaiveDate> {
+        let d = find_dates(text, Lang::Fr, Some(published));
+        assert!(d.len() <= 1, "{text}: {d:?}");
+        d.first().map(|m| {
+            assert_eq!(m.precision, DatePrecision::Day);
+            m.start
+        })
+    }
+
+    #[test]
+    fn days_29_to_31_without_a_year() {
+        assert_eq!(
+            day_at("Le 29 février, rien.", ymd(2025, 3, 5).unwrap()),
+            ymd(2024, 2, 29)
+        );
+        assert_eq!(
+            day_at("Le 29 février, rien.", ymd(2026, 3, 5).unwrap()),
+            ymd(2024, 2, 29)
+        );
+        assert_eq!(
+            day_at("Le 29 février prochain.", ymd(2026, 3, 5).unwrap()),
+            ymd(2028, 2, 29)
+        );
+        assert_eq!(
+            day_at("Le 30 janvier dernier, rien.", ymd(2026, 1, 29).unwrap()),
+            ymd(2025, 1, 30)
+        );
+        assert_eq!(
+            day_at(
+                "Il viendra le 31 janvier prochain.",
+                ymd(2026, 1, 30).unwrap()
+            ),
+            ymd(2026, 1, 31)
+        );
+        assert_eq!(
+            day_at("Le 31 janvier, rien.", ymd(2026, 2, 20).unwrap()),
+            ymd(2026, 1, 31)
+        );
+        // No such day in any year.
+        assert_eq!(
+            day_at("Le 30 février, rien.", ymd(2026, 3, 5).unwrap()),
+            None
+        );
+        assert_eq!(day_at("Le 31 avril, rien.", ymd(2026, 5, 5).unwrap()), None);
+    }
+
+    #[test]
+    fn dotted_numeric_dates() {
+        let t = "Vu le 31.01.2026 à Paris.";
+        let m = one(t, Lang::Fr);
+        assert_eq!(m.span.text(t), "31.01.2026");
+        assert_eq!(
+            (m.start, m.end, m.precision),
+            (
+                ymd(2026, 1, 31).unwrap(),
+                ymd(2026, 1, 31).unwrap(),
+                DatePrecision::Day
+            )
+        );
+        assert!(!m.relative);
+        assert_eq!(
+            day_of_text("Vu le 2026.01.31.", Lang::Fr),
+            ymd(2026, 1, 31).unwrap()
+        );
+        assert_eq!(
+            day_of_text("Vu le 5.2.2026.", Lang::Fr),
+            ymd(2026, 2, 5).unwrap()
+        );
+        // Numbers that are not dates.
+        assert!(find_dates("Il y a eu 1.500.000 votants.", Lang::Fr, Some(friday())).is_empty());
+        assert!(find_dates("Le taux est de 31.01.", Lang::Fr, Some(friday())).is_empty());
+        assert!(find_dates("Vu le 32.01.2026.", Lang::Fr, Some(friday())).is_empty());
     }
 
     #[test]

@@ -92,7 +92,8 @@ const CLAUSE_BREAKS: [&str; 18] = [
 
 /// Where the last clause break of `between` ends, relative to its start.
 fn clause_break(between: &str) -> Option<usize> {
-    let lower = between.to_lowercase();
+    // ASCII lower-casing keeps byte offsets ("İ" lower-cases to three bytes, not two).
+    let lower = between.to_ascii_lowercase();
     CLAUSE_BREAKS
         .iter()
         .filter_map(|b| lower.rfind(b).map(|p| p + b.len()))
@@ -885,45 +886,125 @@ fn target_phrase(doc: &Doc<'_>, seg: Span, trigger: Span) -> Option<Evidence> {
     Some(doc.evidence(span))
 }
 
-/// "au moins 31 morts", "killed at least 24", "quinze personnes ont perdu la vie".
+/// Words for injuries: a number before them counts the wounded, not the dead.
+const INJURY_WORDS: [&str; 12] = [
+    "wounded",
+    "wounding",
+    "injured",
+    "injuring",
+    "injuries",
+    "hurt",
+    "blesses",
+    "blessees",
+    "blesse",
+    "blessee",
+    "blessant",
+    "blessures",
+];
+
+/// Verbs of killing before a number ("killed at least 24").
+const KILLING_VERBS: [&str; 4] = ["killed", "killing", "kills", "tuant"];
+
+/// Whether `u` ends the phrase of a number: an injury word, or a clause break ("and", "et",
+/// ",", ";"), so that a death word beyond it does not count that number.
+fn ends_toll_phrase(u: &Token) -> bool {
+    INJURY_WORDS.contains(&u.norm.as_str())
+        || match u.kind {
+            TokenKind::Punct => matches!(u.norm.as_str(), "," | ";"),
+            TokenKind::Word => matches!(u.norm.as_str(), "and" | "et"),
+            _ => false,
+        }
+}
+
+/// Whether `s` is plain ASCII digits, `len` of them at most (`exact`: exactly).
+fn digit_group(s: &str, len: usize, exact: bool) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && if exact {
+            s.len() == len
+        } else {
+            s.len() <= len
+        }
+}
+
+/// The number at `toks[i]`, with the index of its last token: digits, a number word, or
+/// digit groups separated by a space, a no-break space or a narrow no-break space ("1 500",
+/// "1\u{a0}500", "3 000 000"), where every group after the first has exactly three digits.
+fn number_at(doc: &Doc<'_>, toks: &[&Token], i: usize) -> Option<(u32, usize)> {
+    let t = toks[i];
+    if t.kind == TokenKind::Word {
+        return number_word(&t.norm).map(|n| (n, i));
+    }
+    let mut n = t.number()?;
+    let mut last = i;
+    if digit_group(t.text(doc.text), 3, false) {
+        while let Some(u) = toks.get(last + 1) {
+            let gap = doc
+                .text
+                .get(toks[last].span.end..u.span.start)
+                .unwrap_or("");
+            let text = u.text(doc.text);
+            if u.kind != TokenKind::Number
+                || !matches!(gap, " " | "\u{a0}" | "\u{202f}")
+                || !digit_group(text, 3, true)
+            {
+                break;
+            }
+            let Some(m) = n.checked_mul(1000).and_then(|v| v.checked_add(u.number()?)) else {
+                break;
+            };
+            n = m;
+            last += 1;
+        }
+    }
+    Some((n, last))
+}
+
+/// "au moins 31 morts", "killed at least 24", "quinze personnes ont perdu la vie". The
+/// number must be tied to the death word: an injury word or a clause break between them
+/// ("wounded 40 people and killed 3", "12 blessés et 3 morts") unties them.
 fn fatalities(doc: &Doc<'_>, seg: Span) -> Option<(u32, Evidence)> {
     let toks: Vec<&Token> = tokens_in(doc, seg)
         .iter()
         .map(|(_, t)| t)
         .filter(|t| seg.contains(t.span))
         .collect();
-    for (i, t) in toks.iter().enumerate() {
-        let n = t
-            .number()
-            .or_else(|| number_word(&t.norm).filter(|_| t.kind == TokenKind::Word));
-        let Some(n) = n else { continue };
-        // Days of dates ("Feb. 6 that killed") and years are not death tolls.
-        if doc.dates.iter().any(|d| d.span.overlaps(t.span)) {
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let Some((n, last)) = number_at(doc, &toks, i) else {
+            i += 1;
             continue;
-        }
-        if t.norm.len() == 4 && (1900..=2100).contains(&n) {
+        };
+        let next = last + 1;
+        // Days of dates ("Feb. 6 that killed") and years are not death tolls.
+        if doc.dates.iter().any(|d| d.span.overlaps(t.span))
+            || (last == i && t.norm.len() == 4 && (1900..=2100).contains(&n))
+        {
+            i = next;
             continue;
         }
         // "N ... morts" within four words.
-        for (k, u) in toks.iter().enumerate().skip(i + 1).take(4) {
+        for u in toks.iter().skip(next).take(4) {
             if DEATH_WORDS.contains(&u.norm.as_str()) {
-                let span = Span::new(t.span.start, toks[k].span.end);
+                let span = Span::new(t.span.start, u.span.end);
                 return Some((n, doc.evidence(span)));
+            }
+            if ends_toll_phrase(u) {
+                break;
             }
         }
         // "killed at least 24": a death word just before.
-        if i >= 1 {
-            let lookback = toks[i.saturating_sub(4)..i]
-                .iter()
-                .any(|u| matches!(u.norm.as_str(), "killed" | "killing" | "kills" | "tuant"));
-            if lookback {
-                let from = toks[i.saturating_sub(4)..i]
-                    .iter()
-                    .find(|u| matches!(u.norm.as_str(), "killed" | "killing" | "kills" | "tuant"))
-                    .map_or(t.span.start, |u| u.span.start);
-                return Some((n, doc.evidence(Span::new(from, t.span.end))));
+        for u in toks[i.saturating_sub(4)..i].iter().rev() {
+            if KILLING_VERBS.contains(&u.norm.as_str()) {
+                let span = Span::new(u.span.start, toks[last].span.end);
+                return Some((n, doc.evidence(span)));
+            }
+            if ends_toll_phrase(u) {
+                break;
             }
         }
+        i = next;
     }
     None
 }
@@ -1132,8 +1213,11 @@ fn absorb(o: &mut Event, e: Event) {
     if o.target_text.is_none() {
         o.target_text = e.target_text;
     }
-    if o.fatalities.is_none() {
-        o.fatalities = e.fatalities;
+    // A later report of the toll may raise it ("le bilan s'est alourdi à 31 morts").
+    if let Some(f) = e.fatalities
+        && o.fatalities.as_ref().is_none_or(|g| f.0 > g.0)
+    {
+        o.fatalities = Some(f);
     }
     o.confidence = o.confidence.max(e.confidence);
 }
@@ -1292,6 +1376,128 @@ mod tests {
         assert_eq!(ev[0].date.as_ref().unwrap().source, DateSource::Publication);
         // Nor is the dateline city the place.
         assert!(ev[0].place.is_none() || ev[0].place.as_ref().unwrap().name != "Goma");
+    }
+
+    fn toll(lang: Lang, text: &str) -> Option<u32> {
+        let ev = events(lang, text);
+        assert_eq!(ev.len(), 1, "{text}: {ev:#?}");
+        ev[0].fatalities.as_ref().map(|f| f.0)
+    }
+
+    #[test]
+    fn the_wounded_are_not_counted_as_dead() {
+        let en = "A suicide bombing in Quetta on Feb. 6 wounded 40 people and killed 3.";
+        assert_eq!(toll(Lang::En, en), Some(3));
+        let ev = events(Lang::En, en);
+        assert_eq!(ev[0].fatalities.as_ref().unwrap().1.text, "killed 3");
+        assert_eq!(
+            toll(
+                Lang::En,
+                "A suicide bombing in Quetta on Feb. 6 killed 3 and wounded 40 people."
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            toll(
+                Lang::Fr,
+                "Un attentat-suicide à Quetta le 6 février a fait 12 blessés et 3 morts."
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            toll(
+                Lang::Fr,
+                "Un attentat-suicide à Quetta le 6 février a fait 3 morts et 12 blessés."
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            toll(
+                Lang::En,
+                "A suicide bombing in Quetta on Feb. 6 injured 12, killing none."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn thousands_separators_in_death_tolls() {
+        assert_eq!(
+            toll(
+                Lang::En,
+                "A suicide bombing in Quetta on Feb. 6 killed 1,500 people."
+            ),
+            Some(1500)
+        );
+        for sep in [" ", "\u{a0}", "\u{202f}"] {
+            let t = format!("Un attentat-suicide à Quetta le 6 février a fait 1{sep}500 morts.");
+            assert_eq!(toll(Lang::Fr, &t), Some(1500), "{t:?}");
+            let t = format!("Un attentat-suicide à Quetta le 6 février a fait 3{sep}000 morts.");
+            assert_eq!(toll(Lang::Fr, &t), Some(3000), "{t:?}");
+        }
+        assert_eq!(
+            toll(
+                Lang::Fr,
+                "Un attentat-suicide à Quetta le 6 février a fait 1 200 000 morts."
+            ),
+            Some(1_200_000)
+        );
+        let ev = events(
+            Lang::En,
+            "A suicide bombing in Quetta on Feb. 6 killed 1 500 people.",
+        );
+        assert_eq!(ev[0].fatalities.as_ref().unwrap().1.text, "killed 1 500");
+        // Groups of other lengths are separate numbers.
+        assert_eq!(
+            toll(
+                Lang::Fr,
+                "Un attentat-suicide à Quetta le 6 février a fait 2 3 morts."
+            ),
+            Some(2)
+        );
+        assert_eq!(
+            toll(
+                Lang::Fr,
+                "Un attentat-suicide à Quetta le 6 février a fait 2 3000 morts."
+            ),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_raised_toll_replaces_the_first_one() {
+        let ev = events(
+            Lang::Fr,
+            "Un attentat-suicide à Quetta le 6 février a fait 10 morts. Le 6 février à Quetta, le bilan de l'attentat s'est alourdi à 31 morts.",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        let (n, evidence) = ev[0].fatalities.as_ref().unwrap();
+        assert_eq!(*n, 31);
+        assert_eq!(evidence.text, "31 morts");
+        assert!(evidence.span.start > 60);
+        // A lower figure later does not lower it.
+        let ev = events(
+            Lang::Fr,
+            "Un attentat-suicide à Quetta le 6 février a fait 31 morts. Le 6 février à Quetta, l'attentat a fait 10 morts parmi les policiers.",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].fatalities.as_ref().unwrap().0, 31);
+    }
+
+    #[test]
+    fn clause_breaks_are_found_at_byte_offsets_of_the_original_text() {
+        // "İ" is two bytes and lower-cases to three ("i̇"): offsets of a Unicode
+        // lower-casing would point past the break.
+        let between = " à İİİstanbul et İzmir; puis ";
+        let p = super::clause_break(between).unwrap();
+        assert_eq!(&between[..p], " à İİİstanbul et İzmir;");
+        let between = " İİİİİİ, et puis ";
+        let p = super::clause_break(between).unwrap();
+        assert_eq!(&between[p..], "puis ");
+        let t = "Le 31 janvier, des attaques ont visé İİİİ Quetta, et le 6 février, un attentat-suicide a frappé Islamabad.";
+        let ev = events(Lang::Fr, t);
+        assert_eq!(ev.len(), 2, "{ev:#?}");
+        assert_eq!(ev[1].date.as_ref().unwrap().start, day(2, 6));
     }
 
     #[test]

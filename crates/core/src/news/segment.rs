@@ -147,6 +147,11 @@ pub struct Token {
     pub kind: TokenKind,
     /// Whether the first character is an upper-case letter.
     pub capitalised: bool,
+    /// For a number token, its value read from the original text: plain digits ("31"), or
+    /// digit groups with thousands separators ("1,500", "1.500", "1\u{202f}500" → 1500:
+    /// one separator kind, groups of three digits after the first); `None` for other
+    /// numbers ("2.5", "31.01.2026") and values of more than nine digits.
+    pub value: Option<u32>,
 }
 
 impl Token {
@@ -160,10 +165,11 @@ impl Token {
         matches!(self.kind, TokenKind::Word | TokenKind::Elision) && self.norm == w
     }
 
-    /// The value of a number token that holds only ASCII digits.
+    /// The value of a number token: plain digits or thousands-separated digit groups (see
+    /// [`Token::value`]).
     pub fn number(&self) -> Option<u32> {
-        if self.kind == TokenKind::Number && self.norm.len() <= 9 {
-            self.norm.parse().ok()
+        if self.kind == TokenKind::Number {
+            self.value
         } else {
             None
         }
@@ -211,6 +217,7 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token> {
                     norm: c.to_string(),
                     kind: TokenKind::Punct,
                     capitalised: false,
+                    value: None,
                 });
             }
             continue;
@@ -238,13 +245,16 @@ fn push_word(w: &str, start: usize, out: &mut Vec<Token>) {
                 norm: "s".into(),
                 kind: TokenKind::Possessive,
                 capitalised: false,
+                value: None,
             });
             return;
         }
     }
-    let kind = if w
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    // A narrow no-break space joins digit groups into one word ("1\u{202f}500", UAX #29
+    // ExtendNumLet): a number too.
+    let kind = if w.starts_with(|c: char| c.is_ascii_digit())
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | NNBSP))
     {
         TokenKind::Number
     } else {
@@ -253,12 +263,48 @@ fn push_word(w: &str, start: usize, out: &mut Vec<Token>) {
     out.push(word_token(w, start, kind));
 }
 
+/// The narrow no-break space, a French thousands separator.
+const NNBSP: char = '\u{202f}';
+
+/// The value of a number written with digits: "31", "1500", or digit groups with one kind of
+/// thousands separator ("1,500", "1.500.000", "1\u{202f}500": a first group of one to three
+/// digits, then groups of exactly three). `None` otherwise ("2.5", "31.01.2026") or beyond
+/// nine digits.
+fn number_value(w: &str) -> Option<u32> {
+    let sep = w.chars().find(|c| !c.is_ascii_digit());
+    let digits: String = match sep {
+        None => w.to_string(),
+        Some(sep) => {
+            if !matches!(sep, ',' | '.' | NNBSP) {
+                return None;
+            }
+            let groups: Vec<&str> = w.split(sep).collect();
+            let valid = groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+                && (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3);
+            if !valid {
+                return None;
+            }
+            groups.concat()
+        }
+    };
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 fn word_token(w: &str, start: usize, kind: TokenKind) -> Token {
     Token {
         span: Span::new(start, start + w.len()),
         norm: fold_name(w),
         kind,
         capitalised: w.chars().next().is_some_and(char::is_uppercase),
+        value: if kind == TokenKind::Number {
+            number_value(w)
+        } else {
+            None
+        },
     }
 }
 
@@ -315,5 +361,33 @@ mod tests {
         assert_eq!(toks[1].kind, TokenKind::Possessive);
         assert_eq!(toks[2].number(), Some(31));
         assert_eq!(toks[3].kind, TokenKind::Punct);
+    }
+
+    fn numbers(t: &str) -> Vec<(&str, Option<u32>)> {
+        tokens(t, Span::new(0, t.len()))
+            .into_iter()
+            .filter(|k| k.kind == TokenKind::Number)
+            .map(|k| (k.text(t), k.number()))
+            .collect()
+    }
+
+    #[test]
+    fn thousands_separators_keep_the_value() {
+        assert_eq!(numbers("killed 1,500 people"), [("1,500", Some(1500))]);
+        assert_eq!(numbers("1.500.000 morts"), [("1.500.000", Some(1_500_000))]);
+        assert_eq!(
+            numbers("1\u{202f}500 morts"),
+            [("1\u{202f}500", Some(1500))]
+        );
+        assert_eq!(
+            numbers("31 et 2026"),
+            [("31", Some(31)), ("2026", Some(2026))]
+        );
+        // Not thousands: a decimal, a dotted date, a bad grouping, too many digits.
+        assert_eq!(numbers("2.5"), [("2.5", None)]);
+        assert_eq!(numbers("31.01.2026"), [("31.01.2026", None)]);
+        assert_eq!(numbers("1,50"), [("1,50", None)]);
+        assert_eq!(numbers("1,500.000"), [("1,500.000", None)]);
+        assert_eq!(numbers("1234567890"), [("1234567890", None)]);
     }
 }
