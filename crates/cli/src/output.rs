@@ -122,5 +122,6 @@ pub fn plain(v: &Value) -> String {
 /// Rounds for display and JSON: shares and indices to a fixed number of decimals.
 pub fn round(x: f64, decimals: i32) -> Value {
     let f = 10f64.powi(decimals);
-    serde_json::json!((x * f).round() / f)
+    // `+ 0.0` turns −0 (an empty float sum is −0) into 0.
+    serde_json::json!((x * f).round() / f + 0.0)
 }

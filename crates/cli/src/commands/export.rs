@@ -123,9 +123,23 @@ async fn geojson(
                 iso3: String,
                 estimate: Option<f64>,
             }
+            // Per country, the latest PV estimate published by the as-of day (today without
+            // one), as `exposure --site` reads it.
+            let published = exposure::wgi_latest_published_year(
+                scored
+                    .as_ref()
+                    .map_or_else(|| chrono::Utc::now().date_naive(), |(day, _)| *day),
+            );
             let pv: Vec<Pv> = from_batches(
                 "governance",
-                &store.sql("SELECT iso3, estimate FROM governance WHERE dimension = 'PV' AND year = (SELECT MAX(year) FROM governance)").await?,
+                &store
+                    .sql(&format!(
+                        "SELECT g.iso3, g.estimate FROM governance g JOIN \
+                         (SELECT iso3, MAX(year) AS y FROM governance WHERE dimension = 'PV' \
+                          AND estimate IS NOT NULL AND year <= {published} GROUP BY iso3) m \
+                         ON g.iso3 = m.iso3 AND g.year = m.y WHERE g.dimension = 'PV'"
+                    ))
+                    .await?,
             )?;
             let pv: std::collections::BTreeMap<String, f64> = pv
                 .into_iter()

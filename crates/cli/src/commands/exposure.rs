@@ -1,11 +1,11 @@
 //! `orewatch exposure` and `orewatch events near`: conflict and terror events around sites.
 
 use anyhow::{Context as _, Result, bail};
-use chrono::{Datelike as _, NaiveDate};
+use chrono::NaiveDate;
 use orewatch_core::classify::fold_name;
 use orewatch_core::exposure::{
     self, EventIndex, Exposure, ExposureParams, SecurityParams, SourceClass, TrendParams,
-    security_score,
+    security_score, wgi_latest_published_year,
 };
 use orewatch_core::geo::{LatLon, haversine_km};
 use orewatch_core::model::conflict::ConflictEvent;
@@ -215,7 +215,8 @@ async fn site(
     let loc = location(&s).with_context(|| format!("site {} has no coordinates", s.site_id))?;
     let index = EventIndex::new(events);
     let ex = index.explain(loc, p, day)?;
-    let pv = pv_estimate(store, s.iso3.as_deref(), day.year()).await?;
+    // The WGI as published by the as-of day (the update of year Y appears in the autumn of Y + 1).
+    let pv = pv_estimate(store, s.iso3.as_deref(), wgi_latest_published_year(day)).await?;
     let sec = security_score(
         ex.exposure.score,
         pv.map(|x| x.1),
@@ -233,9 +234,12 @@ async fn site(
             "age_days",
             "severity",
             "kind_weight",
+            "location_precision",
+            "precision_weight",
             "distance_weight",
             "recency_weight",
             "weight",
+            "duplicate_of",
         ]);
         for c in &ex.contributions {
             o.row(vec![
@@ -248,9 +252,12 @@ async fn site(
                 json!(c.age_days),
                 round(c.severity, 4),
                 round(c.kind_weight, 3),
+                serde_json::to_value(c.location_precision)?,
+                round(c.precision_weight, 3),
                 round(c.distance_weight, 6),
                 round(c.recency_weight, 6),
                 round(c.weight, 6),
+                json!(c.duplicate_of),
             ]);
         }
         o
@@ -294,6 +301,20 @@ async fn site(
         round(*ex.exposure.score.get(SourceClass::Gdelt), 6),
     );
     out.meta("gdelt_events", *ex.exposure.events.get(SourceClass::Gdelt));
+    out.meta(
+        "curated_duplicates_merged",
+        *ex.exposure.duplicates.get(SourceClass::Curated),
+    );
+    out.meta(
+        "events_left_out_for_location_precision",
+        ex.exposure.precision_excluded.get(SourceClass::Curated)
+            + ex.exposure.precision_excluded.get(SourceClass::Gdelt),
+    );
+    out.meta(
+        "events_down_weighted_for_location_precision",
+        ex.exposure.precision_reduced.get(SourceClass::Curated)
+            + ex.exposure.precision_reduced.get(SourceClass::Gdelt),
+    );
     out.meta(
         "wgi_pv",
         json!(pv.map(|x| json!({"year": x.0, "estimate": x.1}))),

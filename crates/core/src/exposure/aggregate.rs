@@ -9,6 +9,9 @@
 //! - **mean** over its sites (the sum divided by the number of sites scored).
 //!
 //! Sites without a region (or country) are left out of the region (or country) aggregates.
+//! Sites without coordinates ([`Exposure::located`] false) cannot be scored: they are
+//! counted apart ([`AreaExposure::unlocated`]) and take no part in the site counts, sums,
+//! maxima and means, so they do not pull an area's mean down.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +25,11 @@ use crate::{CountryCode, Error, RegionCode, Result};
 pub struct AreaExposure<K> {
     /// The area.
     pub area: K,
-    /// Sites scored in the area.
+    /// Sites scored in the area (located sites only).
     pub sites: usize,
+    /// Sites of the area without coordinates, which could not be scored.
+    #[serde(default)]
+    pub unlocated: usize,
     /// Sites with a positive score.
     pub exposed_sites: BySource<usize>,
     /// Σ of the site scores.
@@ -33,12 +39,13 @@ pub struct AreaExposure<K> {
     /// The site with the largest score (the first, on ties), as a position in the sites
     /// slice; `None` when no site scores above zero.
     pub max_site: BySource<Option<usize>>,
-    /// `sum / sites`.
+    /// `sum / sites` (0 when no site of the area is located).
     pub mean: BySource<f64>,
 }
 
 /// Aggregates site scores by an area key: one [`AreaExposure`] per key, in key order. Sites
-/// whose key is `None` are left out.
+/// whose key is `None` are left out; sites whose score is not [`Exposure::located`] are
+/// counted in [`AreaExposure::unlocated`] only.
 pub fn aggregate<K: Ord + Clone>(
     keys: impl IntoIterator<Item = Option<K>>,
     scores: &[Exposure],
@@ -49,12 +56,17 @@ pub fn aggregate<K: Ord + Clone>(
         let a = areas.entry(key.clone()).or_insert_with(|| AreaExposure {
             area: key,
             sites: 0,
+            unlocated: 0,
             exposed_sites: BySource::default(),
             sum: BySource::default(),
             max: BySource::default(),
             max_site: BySource::default(),
             mean: BySource::default(),
         });
+        if !s.located {
+            a.unlocated += 1;
+            continue;
+        }
         a.sites += 1;
         for (score, sum, max, max_site, exposed) in [
             (
@@ -85,9 +97,10 @@ pub fn aggregate<K: Ord + Clone>(
     areas
         .into_values()
         .map(|mut a| {
-            // Every area has at least one site.
-            let n = a.sites as f64;
-            a.mean = a.sum.map(|s| s / n);
+            if a.sites > 0 {
+                let n = a.sites as f64;
+                a.mean = a.sum.map(|s| s / n);
+            }
             a
         })
         .collect()
@@ -150,7 +163,7 @@ mod tests {
                 curated: c,
                 gdelt: g,
             },
-            events: BySource::default(),
+            ..Exposure::default()
         }
     }
 
@@ -202,6 +215,68 @@ mod tests {
                 gdelt: None
             }
         );
+    }
+
+    #[test]
+    fn unlocated_sites_are_counted_apart_and_do_not_lower_the_mean() {
+        // Two located sites (2 and 4) and one without coordinates in PK-BA; a country whose
+        // only site is unlocated.
+        let scores = [
+            ex(2.0, 1.0),
+            Exposure::unlocated(),
+            ex(4.0, 0.0),
+            Exposure::unlocated(),
+        ];
+        let keys = [Some("PK-BA"), Some("PK-BA"), Some("PK-BA"), Some("PK-PB")];
+        let a = aggregate(keys, &scores);
+        let ba = &a[0];
+        assert_eq!((ba.sites, ba.unlocated), (2, 1));
+        assert_eq!(ba.mean.curated, 3.0);
+        assert_eq!(ba.mean.gdelt, 0.5);
+        assert_eq!(ba.sum.curated, 6.0);
+        assert_eq!(ba.max_site.curated, Some(2));
+        let pb = &a[1];
+        assert_eq!((pb.area, pb.sites, pb.unlocated), ("PK-PB", 0, 1));
+        assert_eq!(pb.mean, BySource::default());
+        assert_eq!(pb.max_site.curated, None);
+    }
+
+    #[test]
+    fn exposure_all_marks_sites_without_coordinates() {
+        use crate::exposure::join::exposure_all;
+        use crate::exposure::site::tests::{ORIGIN, day, event};
+        use crate::geo::LatLon;
+        use crate::model::{EventKind, EventSource};
+        let as_of = day(2024, 7, 1);
+        let ev = [event(
+            "A",
+            EventSource::UcdpGed,
+            10.0,
+            as_of,
+            0,
+            EventKind::Battle,
+        )];
+        let sites = [
+            Some(ORIGIN),
+            None,
+            Some(LatLon {
+                lat: f64::NAN,
+                lon: 0.0,
+            }),
+        ];
+        let all = exposure_all(
+            &sites,
+            &ev,
+            &crate::exposure::ExposureParams::default(),
+            as_of,
+        )
+        .unwrap();
+        assert!(all[0].located && all[0].score.curated > 0.0);
+        assert_eq!(all[1], Exposure::unlocated());
+        assert_eq!(all[2], Exposure::unlocated());
+        let a = aggregate([Some("X"); 3], &all);
+        assert_eq!((a[0].sites, a[0].unlocated), (1, 2));
+        assert_eq!(a[0].mean.curated, all[0].score.curated);
     }
 
     #[test]

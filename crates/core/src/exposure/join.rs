@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exposure::index::{Located, SpatialIndex};
 use crate::exposure::params::ExposureParams;
-use crate::exposure::site::{Exposure, in_window, parts, total};
-use crate::exposure::source_class::SourceClass;
+use crate::exposure::site::{Exposure, in_window, score_candidates};
 use crate::model::ConflictEvent;
 use crate::{Error, Result};
 
@@ -92,8 +91,10 @@ fn join_with_index<E: Located + Sync>(
 }
 
 /// Every site's exposure on `as_of`, computed with one parallel join: the same scores as
-/// [`super::EventIndex::explain`] site by site, without the breakdowns. Events outside the
-/// time window are dropped before the join.
+/// [`super::EventIndex::explain`] site by site (location precision and de-duplication
+/// included), without the breakdowns. Events outside the time window are dropped before the
+/// join; sites are then scored in parallel. A site without a location (or with non-finite
+/// coordinates) gets [`Exposure::unlocated`].
 ///
 /// # Errors
 /// [`crate::Error::OutOfRange`] when a parameter is invalid.
@@ -108,22 +109,32 @@ pub fn exposure_all<S: Located + Sync>(
     let pairs = join_with_index(&index, events, params.radius_km, |e| {
         in_window(e, params, as_of)
     });
-    let mut per_site: Vec<Vec<(SourceClass, f64)>> = vec![Vec::new(); sites.len()];
+    let mut per_site: Vec<Vec<(usize, f64)>> = vec![Vec::new(); sites.len()];
     for pair in pairs {
-        let event = events.get(pair.event);
         let slot = per_site.get_mut(pair.site);
-        let (Some(event), Some(slot)) = (event, slot) else {
+        let (true, Some(slot)) = (pair.event < events.len(), slot) else {
             return Err(Error::Internal(format!(
                 "join pair {pair:?} outside {} sites × {} events",
                 sites.len(),
                 events.len()
             )));
         };
-        if let Some(p) = parts(event, pair.distance_km, params, as_of) {
-            slot.push((p.class, p.weight));
-        }
+        slot.push((pair.event, pair.distance_km));
     }
-    Ok(per_site.into_iter().map(total).collect())
+    Ok(per_site
+        .into_par_iter()
+        .zip(sites.par_iter())
+        .map(|(candidates, site)| {
+            let located = site
+                .location()
+                .is_some_and(|p| p.lat.is_finite() && p.lon.is_finite());
+            if !located {
+                Exposure::unlocated()
+            } else {
+                score_candidates(candidates, events, params, as_of).0
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

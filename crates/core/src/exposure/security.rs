@@ -22,10 +22,23 @@
 //! Without a PV estimate for the country, `G` and `S` are `None`: the exposure component
 //! alone is not presented as a security score.
 //!
+//! # Which year of the WGI on a given day
+//! The WGI are published once a year, covering the year before: the 2021 update (data to
+//! 2020) came out on 24 September 2021, the 2022 update (data to 2021) on 23 September 2022,
+//! and the 2024 update (data to 2023) in the autumn of 2024. orewatch takes 1 October as the
+//! publication day: on `as_of` the latest year published is `as_of.year − 1` from 1 October
+//! and `as_of.year − 2` before ([`wgi_latest_published_year`]). A back-dated run
+//! ([`latest_estimate_as_of`]) therefore sees only the estimates that existed on its day, not
+//! ones published later (a release slipping into October would make the first days of
+//! October read one year early; one in late September is seen a few days late).
+//!
 //! # References
 //! Kaufmann, D., Kraay, A. & Mastruzzi, M. (2010), *The Worldwide Governance Indicators:
 //! Methodology and Analytical Issues*, World Bank Policy Research Working Paper 5430.
+//! World Bank, *Worldwide Governance Indicators, 2021 Update* and *2022 Update: Changes in
+//! Underlying Source Data* (release notes dated 24 September 2021 and 23 September 2022).
 
+use chrono::{Datelike as _, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::exposure::source_class::BySource;
@@ -120,8 +133,32 @@ pub fn security_score(
     })
 }
 
-/// The latest estimate of a WGI dimension for a country in or before `year`, with its year
-/// (`PV.EST` of 2022 for an `as_of` in 2024: the WGI are published with a lag).
+/// The month and day from which the WGI of the year before last are taken as published
+/// (1 October; see the [module docs](self)).
+pub const WGI_RELEASE_MONTH_DAY: (u32, u32) = (10, 1);
+
+/// The latest WGI year published on `as_of`: `as_of.year − 1` from 1 October, `as_of.year − 2`
+/// before (see the [module docs](self)).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use orewatch_core::exposure::wgi_latest_published_year;
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// assert_eq!(wgi_latest_published_year(d(2024, 3, 1)), 2022);
+/// assert_eq!(wgi_latest_published_year(d(2024, 11, 1)), 2023);
+/// ```
+pub fn wgi_latest_published_year(as_of: NaiveDate) -> i32 {
+    let (m, d) = WGI_RELEASE_MONTH_DAY;
+    if (as_of.month(), as_of.day()) >= (m, d) {
+        as_of.year() - 1
+    } else {
+        as_of.year() - 2
+    }
+}
+
+/// The latest estimate of a WGI dimension for a country in or before `year`, with its year.
+/// To score a day, use [`latest_estimate_as_of`], which applies the publication lag: the
+/// year to pass here is [`wgi_latest_published_year`], not the calendar year of `as_of`.
 pub fn latest_estimate(
     records: &[GovernanceRecord],
     country: CountryCode,
@@ -133,6 +170,22 @@ pub fn latest_estimate(
         .filter(|r| r.country == country && r.dimension == dimension && r.year <= year)
         .filter_map(|r| Some((r.year, r.estimate?)))
         .max_by_key(|&(y, _)| y)
+}
+
+/// The latest estimate of a WGI dimension for a country that was published on `as_of`, with
+/// its year (`PV.EST` of 2022 for an `as_of` of March 2024, of 2023 from October 2024).
+pub fn latest_estimate_as_of(
+    records: &[GovernanceRecord],
+    country: CountryCode,
+    dimension: WgiDimension,
+    as_of: NaiveDate,
+) -> Option<(i32, f64)> {
+    latest_estimate(
+        records,
+        country,
+        dimension,
+        wgi_latest_published_year(as_of),
+    )
 }
 
 #[cfg(test)]
@@ -244,5 +297,43 @@ mod tests {
             latest_estimate(&recs, pak, WgiDimension::PoliticalStability, 2019),
             None
         );
+    }
+
+    #[test]
+    fn wgi_publication_lag() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(wgi_latest_published_year(d(2024, 3, 1)), 2022);
+        assert_eq!(wgi_latest_published_year(d(2024, 11, 1)), 2023);
+        assert_eq!(wgi_latest_published_year(d(2024, 9, 30)), 2022);
+        assert_eq!(wgi_latest_published_year(d(2024, 10, 1)), 2023);
+        assert_eq!(wgi_latest_published_year(d(2024, 1, 1)), 2022);
+        assert_eq!(wgi_latest_published_year(d(2024, 12, 31)), 2023);
+        let pak: CountryCode = "PAK".parse().unwrap();
+        let prov = Provenance {
+            source: String::new(),
+            release: String::new(),
+            file: String::new(),
+            line: 0,
+        };
+        let recs: Vec<GovernanceRecord> = [(2021, -2.0), (2022, -1.9), (2023, -1.8)]
+            .into_iter()
+            .map(|(y, e)| {
+                let mut r =
+                    GovernanceRecord::new(pak, y, WgiDimension::PoliticalStability, prov.clone());
+                r.estimate = Some(e);
+                r
+            })
+            .collect();
+        let pv = WgiDimension::PoliticalStability;
+        // Back-dated to March 2024: the 2023 estimate (published autumn 2024) is not seen.
+        assert_eq!(
+            latest_estimate_as_of(&recs, pak, pv, d(2024, 3, 1)),
+            Some((2022, -1.9))
+        );
+        assert_eq!(
+            latest_estimate_as_of(&recs, pak, pv, d(2024, 11, 1)),
+            Some((2023, -1.8))
+        );
+        assert_eq!(latest_estimate_as_of(&recs, pak, pv, d(2022, 6, 1)), None);
     }
 }

@@ -3,11 +3,13 @@
 //! A trend is a series of windows of [`TrendParams::window_months`] calendar months (12 by
 //! default), ending on `as_of`, `as_of − step`, `as_of − 2·step`, … A window ending on day `t`
 //! holds the events dated after `t − 12 months` and up to `t`. Within a window every event
-//! weighs `severity · kind_weight · K_d(distance)`: the recency kernel is turned off, so that
+//! weighs `severity · kind_weight · precision_weight · K_d(distance)` (records of one event
+//! from several sources counted once): the recency kernel is turned off, so that
 //! each point measures that year's violence as it was, and the series can be compared point
 //! to point (with decay, every window would favour its own last months). The radius, the
-//! distance kernel, the severity and the kind weights are those of the [`ExposureParams`]
-//! given; its half-life and window are replaced by the trend's.
+//! distance kernel, the severity, the kind and precision weights and the de-duplication rule
+//! are those of the [`ExposureParams`] given; its half-life and window are replaced by the
+//! trend's.
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};

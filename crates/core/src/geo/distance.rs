@@ -59,7 +59,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reko_diq_to_saindak_is_about_25_km() {
+    fn reko_diq_to_saindak_is_about_48_km() {
         // Reko Diq 29.1333 N 62.0333 E; Saindak 29.2833 N 61.5667 E (USGS major deposits).
         let d = haversine_km(
             LatLon {
