@@ -141,3 +141,10 @@ impl Error {
         }
     }
 }
+
+impl From<RowError> for Error {
+    /// A row error that ends the file.
+    fn from(e: RowError) -> Self {
+        Error::Row(e)
+    }
+}

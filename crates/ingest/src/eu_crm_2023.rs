@@ -161,19 +161,11 @@ pub(crate) fn data_rows(
     let mut rejects = Vec::new();
     let mut rec = csv::StringRecord::new();
     loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = lines.line_of(rec.position(), before);
-                if rec.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                rows.push((line, rec.clone()));
-            }
+        match lines.next_record(file, rdr, &mut rec) {
+            Ok(Some(line)) => rows.push((line, rec.clone())),
+            Ok(None) => break,
             Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                rejects.push(RowError::new(file, line, None, e.to_string()));
+                rejects.push(e);
                 // Guard against a reader error that does not advance.
                 if rejects.len() > text.len() {
                     break;

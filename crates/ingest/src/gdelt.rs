@@ -365,20 +365,7 @@ pub fn parse_with(
     let mut seen: HashSet<(String, NaiveDate)> = HashSet::new();
     let lines = LineIndex::new(&text);
     let mut rec = StringRecord::new();
-    loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
-            }
-        }
-        let line = lines.line_of(rec.position(), before);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    while let Some(line) = lines.next_record(file, &mut rdr, &mut rec)? {
         report.rows += 1;
         let row = Row {
             rec: &rec,

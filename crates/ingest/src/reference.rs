@@ -133,25 +133,7 @@ pub(crate) fn rows(file: &str, bytes: &[u8]) -> Result<Vec<(u64, HashMap<String,
     let lines = LineIndex::new(&text);
     let mut out = Vec::new();
     let mut rec = csv::StringRecord::new();
-    loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                return Err(Error::Row(crate::RowError::new(
-                    file,
-                    line,
-                    None,
-                    e.to_string(),
-                )));
-            }
-        }
-        let line = lines.line_of(rec.position(), before);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    while let Some(line) = lines.next_record(file, &mut rdr, &mut rec)? {
         if rec.len() < h.names.len() {
             return Err(Error::Row(crate::RowError::new(
                 file,

@@ -337,21 +337,14 @@ pub fn parse(
     let lines = LineIndex::new(&text);
     let mut rec = csv::StringRecord::new();
     loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
+        let line = match lines.next_record(file, &mut rdr, &mut rec) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                out.rejects
-                    .push(RowError::new(file, line, None, e.to_string()));
+                out.rejects.push(e);
                 continue;
             }
-        }
-        let line = lines.line_of(rec.position(), before);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+        };
         if rec.len() < h.names.len() {
             out.rejects.push(RowError::new(
                 file,

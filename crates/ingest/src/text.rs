@@ -97,6 +97,29 @@ impl<'t> LineIndex<'t> {
     pub(crate) fn line_of(&self, position: Option<&csv::Position>, fallback: u64) -> u64 {
         self.line_at(position.map_or(fallback, csv::Position::byte))
     }
+
+    /// Reads the next record that is not blank into `rec` and returns its line; `None` at the
+    /// end of the text; a reader error as a [`crate::RowError`] on its line (the caller decides
+    /// whether it ends the file or is one rejected row). `rdr` must read this index's text.
+    pub(crate) fn next_record(
+        &self,
+        file: &str,
+        rdr: &mut csv::Reader<&[u8]>,
+        rec: &mut csv::StringRecord,
+    ) -> std::result::Result<Option<u64>, crate::RowError> {
+        loop {
+            let before = rdr.position().byte();
+            match rdr.read_record(rec) {
+                Ok(false) => return Ok(None),
+                Ok(true) if rec.iter().all(|c| c.trim().is_empty()) => {}
+                Ok(true) => return Ok(Some(self.line_of(rec.position(), before))),
+                Err(e) => {
+                    let line = self.line_of(e.position(), before);
+                    return Err(crate::RowError::new(file, line, None, e.to_string()));
+                }
+            }
+        }
+    }
 }
 
 /// Reads the header row: the trimmed cell texts and a lookup from name to position.
@@ -166,25 +189,7 @@ pub(crate) fn parse_named<T>(
     let mut out = crate::Parsed::default();
     let lines = LineIndex::new(text);
     let mut rec = csv::StringRecord::new();
-    loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                return Err(Error::Row(crate::RowError::new(
-                    file,
-                    line,
-                    None,
-                    e.to_string(),
-                )));
-            }
-        }
-        let line = lines.line_of(rec.position(), before);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    while let Some(line) = lines.next_record(file, &mut rdr, &mut rec)? {
         if rec.len() < width {
             out.rejects.push(crate::RowError::new(
                 file,

@@ -571,22 +571,14 @@ pub(crate) fn read_rows(
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {
-                let line = lines.line_of(rec.position(), before);
-                if rec.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                rows.push(RawRow {
-                    line,
-                    cells: rec.iter().map(str::to_string).collect(),
-                });
-            }
-            Ok(false) => break,
+        match lines.next_record(file, &mut rdr, &mut rec) {
+            Ok(Some(line)) => rows.push(RawRow {
+                line,
+                cells: rec.iter().map(str::to_string).collect(),
+            }),
+            Ok(None) => break,
             Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                rejects.push(RowError::new(file, line, None, e.to_string()));
+                rejects.push(e);
                 break;
             }
         }

@@ -106,20 +106,7 @@ pub fn parse(file: &str, bytes: &[u8], reference: &Reference) -> Result<Parsed<G
     let lines = LineIndex::new(&text);
     let mut rec = StringRecord::new();
     let mut values: Vec<(i32, f64)> = Vec::with_capacity(years.len());
-    loop {
-        let before = rdr.position().byte();
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_of(e.position(), before);
-                return Err(Error::Row(RowError::new(file, line, None, e.to_string())));
-            }
-        }
-        let line = lines.line_of(rec.position(), before);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    while let Some(line) = lines.next_record(file, &mut rdr, &mut rec)? {
         let reject = |field: &str, reason: String| RowError::new(file, line, Some(field), reason);
         if rec.len() < width {
             let field = h.names.get(rec.len()).map_or("", String::as_str);
