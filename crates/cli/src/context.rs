@@ -40,9 +40,16 @@ impl Context {
 
     /// Opens the store without filling it.
     pub async fn open_store(&self) -> Result<DeltaStore> {
-        DeltaStore::open(&self.data_dir)
+        let store = DeltaStore::open(&self.data_dir)
             .await
-            .with_context(|| format!("opening the store in {}", self.data_dir.display()))
+            .with_context(|| format!("opening the store in {}", self.data_dir.display()))?;
+        if !store.recovered().is_empty() {
+            eprintln!(
+                "orewatch: an earlier import was interrupted; restored {} to their state before it",
+                store.recovered().join(", ")
+            );
+        }
+        Ok(store)
     }
 
     /// Opens the store, building it from the built-in data first if it was never initialised.

@@ -367,33 +367,65 @@ fn parse_each<T>(
     Ok(all)
 }
 
-/// Writes parsed tables and logs the import; returns what was written.
+/// Writes parsed tables and logs the import, as one unit ([`DeltaStore::atomically`]): when
+/// any write fails, every table goes back to its version before. Returns what was written.
+///
+/// The import's rejects replace the earlier rejects of the same source and files, also when
+/// there are none now (a corrected file clears them). Tables that several sources fill
+/// (`events`) are replaced by source and file, so one source's `events.csv` does not replace
+/// another's.
 pub async fn commit(
     store: &mut DeltaStore,
     source: Source,
     writes: Vec<TableWrite>,
     rejects: Vec<RowError>,
 ) -> Result<Report> {
-    let import_id = format!(
-        "{}-{}",
-        source_name(source),
-        chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
-    );
+    store
+        .atomically(async |store: &mut DeltaStore| {
+            commit_writes(store, source, writes, rejects).await
+        })
+        .await
+}
+
+async fn commit_writes(
+    store: &mut DeltaStore,
+    source: Source,
+    writes: Vec<TableWrite>,
+    rejects: Vec<RowError>,
+) -> Result<Report> {
+    let name = source_name(source);
+    let import_id = format!("{name}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"));
     let now = chrono::Utc::now().to_rfc3339();
     let mut report = Report {
         tables: Vec::new(),
         rejects: Vec::new(),
     };
+    // Every file of the import, and the files of its rejects: the keys its rejects replace.
+    let mut files: Vec<String> = writes
+        .iter()
+        .flat_map(|w| w.files.iter().cloned())
+        .chain(rejects.iter().map(|r| r.file.clone()))
+        .collect();
+    files.sort();
+    files.dedup();
     let mut log = Vec::new();
     for w in writes {
         let n = w.batch.num_rows();
+        let mode = if SHARED_TABLES.contains(&w.table) {
+            WriteMode::ReplaceSourceFiles {
+                source: name.into(),
+                files: w.files.clone(),
+            }
+        } else {
+            WriteMode::ReplaceFiles(w.files.clone())
+        };
         let version = store
-            .write(w.table, w.batch, WriteMode::ReplaceFiles(w.files.clone()))
+            .write(w.table, w.batch, mode)
             .await
             .with_context(|| format!("writing table {}", w.table))?;
         log.push(ImportRow {
             import_id: import_id.clone(),
-            source: source_name(source).into(),
+            source: name.into(),
             table_name: w.table.into(),
             records: n as i64,
             rejects: rejects.len() as i64,
@@ -403,39 +435,38 @@ pub async fn commit(
         });
         report.tables.push((w.table, n, version));
     }
-    if !rejects.is_empty() {
-        let rows: Vec<RejectRow> = rejects
-            .iter()
-            .map(|r| RejectRow {
-                import_id: import_id.clone(),
-                source: source_name(source).into(),
-                file: r.file.clone(),
-                line: r.line as i64,
-                field: r.field.clone(),
-                reason: r.reason.clone(),
-                source_file: r.file.clone(),
-            })
-            .collect();
-        let files: Vec<String> = {
-            let mut f: Vec<String> = rows.iter().map(|r| r.file.clone()).collect();
-            f.sort();
-            f.dedup();
-            f
-        };
-        store
-            .write(
-                "rejects",
-                to_batch("rejects", &rows)?,
-                WriteMode::ReplaceFiles(files),
-            )
-            .await?;
-    }
+    let rows: Vec<RejectRow> = rejects
+        .iter()
+        .map(|r| RejectRow {
+            import_id: import_id.clone(),
+            source: name.into(),
+            file: r.file.clone(),
+            line: r.line as i64,
+            field: r.field.clone(),
+            reason: r.reason.clone(),
+            source_file: r.file.clone(),
+        })
+        .collect();
+    store
+        .write(
+            "rejects",
+            to_batch("rejects", &rows)?,
+            WriteMode::ReplaceSourceFiles {
+                source: name.into(),
+                files,
+            },
+        )
+        .await
+        .context("writing table rejects")?;
     store
         .write("imports", to_batch("imports", &log)?, WriteMode::Append)
         .await?;
     report.rejects = rejects;
     Ok(report)
 }
+
+/// Tables that more than one source writes: replaced by source and file.
+const SHARED_TABLES: &[&str] = &["events"];
 
 /// Reads files from disk for `orewatch import`.
 pub fn read_inputs(paths: &[std::path::PathBuf]) -> Result<Vec<Input>> {
@@ -518,6 +549,14 @@ pub fn builtin_sources() -> Vec<(Source, Vec<Input>)> {
 /// built-in files themselves get rejected for (known publisher defects) are stored in `rejects`
 /// and counted in the summary.
 pub async fn init(ctx: &Context, store: &mut DeltaStore) -> Result<()> {
+    // One unit: an interrupted or failed init leaves no half-built store behind (the next
+    // open rolls it back, and the next use builds it again).
+    store
+        .atomically(async |store: &mut DeltaStore| init_tables(ctx, store).await)
+        .await
+}
+
+async fn init_tables(ctx: &Context, store: &mut DeltaStore) -> Result<()> {
     let reference = &ctx.reference;
     let reference_tables = vec![
         table_write(

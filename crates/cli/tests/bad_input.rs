@@ -112,3 +112,83 @@ fn reimporting_a_file_replaces_its_rows() {
         get(&before, "imports").map(|n| n + 1)
     );
 }
+
+/// The header and the 9 valid rows of the authored ACLED fixture (its last 7 rows are bad on
+/// purpose: crates/fixtures/data/acled/README.md).
+fn acled_good_rows() -> String {
+    include_str!("../../fixtures/data/acled/authored_acled_sample.csv")
+        .lines()
+        .take(10)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn count(data_dir: &Path, query: &str) -> u64 {
+    crate::common::json(data_dir, &["sql", query])["rows"][0]["n"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn two_sources_files_of_the_same_name_do_not_replace_each_other() {
+    // A UCDP GED extract and an ACLED export both saved as events.csv: importing the second
+    // must not delete the first one's events (the shared `events` table is replaced by source
+    // and file).
+    let store = store_copy();
+    let dir = tempfile::tempdir().unwrap();
+    let (u, a) = (dir.path().join("ucdp"), dir.path().join("acled"));
+    std::fs::create_dir_all(&u).unwrap();
+    std::fs::create_dir_all(&a).unwrap();
+    let ged = String::from_utf8_lossy(builtin::file("ucdp-ged/ged231_sample1000.csv").unwrap())
+        .lines()
+        .take(11)
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(u.join("events.csv"), ged).unwrap();
+    std::fs::write(a.join("events.csv"), acled_good_rows()).unwrap();
+    let q = "SELECT COUNT(*) AS n FROM events WHERE source_file = 'events.csv' AND source = ";
+    crate::common::ok(
+        store.path(),
+        &["import", "ucdp-ged", u.join("events.csv").to_str().unwrap()],
+    );
+    assert_eq!(count(store.path(), &format!("{q}'ucdp-ged'")), 10);
+    crate::common::ok(
+        store.path(),
+        &["import", "acled", a.join("events.csv").to_str().unwrap()],
+    );
+    assert_eq!(count(store.path(), &format!("{q}'ucdp-ged'")), 10);
+    assert_eq!(count(store.path(), &format!("{q}'acled'")), 9);
+}
+
+#[test]
+fn a_corrected_file_clears_its_earlier_rejects() {
+    // Import a file with one bad latitude (kept with --allow-rejects), then the corrected
+    // file: the reject must be gone.
+    let store = store_copy();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("acled.csv");
+    let good = acled_good_rows();
+    std::fs::write(&file, good.replacen("28.8167", "abc", 1)).unwrap();
+    let f = file.to_str().unwrap();
+    crate::common::ok(store.path(), &["import", "acled", f, "--allow-rejects"]);
+    let rejects = "SELECT COUNT(*) AS n FROM rejects WHERE file = 'acled.csv'";
+    assert_eq!(count(store.path(), rejects), 1);
+    std::fs::write(&file, good).unwrap();
+    crate::common::ok(store.path(), &["import", "acled", f]);
+    assert_eq!(count(store.path(), rejects), 0);
+}
+
+#[test]
+fn sql_cannot_change_the_store() {
+    let store = store_copy();
+    let before = table_counts(store.path());
+    for q in [
+        "INSERT INTO production SELECT * FROM production LIMIT 3",
+        "INSERT OVERWRITE production SELECT * FROM production WHERE false",
+        "CREATE TABLE x AS SELECT 1",
+    ] {
+        let out = run(store.path(), &["sql", q]);
+        assert_eq!(out.status.code(), Some(2), "{q}");
+    }
+    assert_eq!(table_counts(store.path()), before);
+}

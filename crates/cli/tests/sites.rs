@@ -192,6 +192,40 @@ fn sql_and_export_read_the_same_table() {
     let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&gj).unwrap()).unwrap();
     assert_eq!(fc["type"], "FeatureCollection");
     assert!(fc["features"].as_array().unwrap().len() > 25_000);
+    // CSV has no lists: a table with list columns is written with the items joined by "|".
+    let sites_csv = dir.path().join("sites.csv");
+    ok(
+        shared_store(),
+        &[
+            "export",
+            "sites",
+            "--format",
+            "csv",
+            "--out",
+            sites_csv.to_str().unwrap(),
+        ],
+    );
+    let mut rdr = csv::Reader::from_path(&sites_csv).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = h.iter().position(|c| c == "commodities").unwrap();
+    let name = h.iter().position(|c| c == "name").unwrap();
+    let mountain_pass = rdr
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[name] == "Mountain Pass")
+        .expect("Mountain Pass is a site");
+    assert!(
+        mountain_pass[col].split('|').any(|c| c == "neodymium"),
+        "{}",
+        &mountain_pass[col]
+    );
+    // No partial file is left beside the export.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

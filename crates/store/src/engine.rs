@@ -1,10 +1,15 @@
 //! The narrow interface the rest of orewatch uses, and its Delta Lake + DataFusion engine.
 //!
 //! Every table lives in its own Delta Lake folder under the data directory. A write is one
-//! Delta commit, so it either lands whole or not at all: a failed import leaves every table as it
-//! was, and earlier versions stay readable ([`DeltaStore::sql_at_versions`]). Queries run in a
-//! DataFusion `SessionContext` where each table is registered under its name; the same plans
-//! can run on a Ballista cluster later (see `docs/store.md`).
+//! Delta commit, so it either lands whole or not at all, and earlier versions stay readable
+//! ([`DeltaStore::sql_at_versions`]). An import writes several tables: [`DeltaStore::atomically`]
+//! makes them one unit. It holds an exclusive lock on the data directory (a second process
+//! waits), records each table's version in a journal file before its first write, and on an
+//! error restores every written table to that version (a table that did not exist is removed).
+//! If the process dies mid-way, the next [`DeltaStore::open`] finds the journal and rolls back
+//! the same way. Queries run in a DataFusion `SessionContext` where each table is registered
+//! under its name, read-only: statements that would write (INSERT, COPY, CREATE, DROP, SET) are
+//! refused. The same plans can run on a Ballista cluster later (see `docs/store.md`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +33,16 @@ pub enum WriteMode {
     /// Replace the rows that came from these source files (re-importing a file replaces its
     /// rows instead of doubling them); rows from other files stay.
     ReplaceFiles(Vec<String>),
+    /// Like [`WriteMode::ReplaceFiles`], in a table that several sources share (`events`,
+    /// `rejects`): only the rows of this `source` (the table's `source` column) from these
+    /// files are replaced, so a UCDP `events.csv` and an ACLED `events.csv` do not replace
+    /// each other.
+    ReplaceSourceFiles {
+        /// The value of the table's `source` column.
+        source: String,
+        /// The source files.
+        files: Vec<String>,
+    },
     /// Replace the whole table.
     ReplaceAll,
 }
@@ -54,7 +69,17 @@ pub trait Engine {
 pub struct DeltaStore {
     dir: PathBuf,
     ctx: SessionContext,
+    /// The open transaction of [`DeltaStore::atomically`]: each written table's version before
+    /// its first write in the transaction (`None`: the table did not exist).
+    journal: Option<BTreeMap<String, Option<u64>>>,
+    /// Tables the last [`DeltaStore::open`] rolled back from an interrupted transaction.
+    recovered: Vec<String>,
 }
+
+/// The file that holds the exclusive write lock of a data directory.
+const LOCK_FILE: &str = ".orewatch.lock";
+/// The journal of an open transaction: table → version before the transaction.
+const JOURNAL_FILE: &str = ".orewatch-journal.json";
 
 impl std::fmt::Debug for DeltaStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,14 +113,162 @@ impl DeltaStore {
             path: dir.display().to_string(),
             source,
         })?;
-        let store = DeltaStore {
+        let mut store = DeltaStore {
             dir,
             ctx: new_context(),
+            journal: None,
+            recovered: Vec::new(),
         };
+        store.recover().await?;
         for def in crate::tables::TABLES {
             store.register(def).await?;
         }
         Ok(store)
+    }
+
+    /// Tables that [`DeltaStore::open`] restored because a transaction (an import) was
+    /// interrupted, so that the caller can say so.
+    pub fn recovered(&self) -> &[String] {
+        &self.recovered
+    }
+
+    fn data_dir_error(&self, path: PathBuf, source: std::io::Error) -> Error {
+        let _ = self;
+        Error::DataDir {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// Opens the lock file; `lock()` on it waits for other writers.
+    fn lock_file(&self) -> Result<std::fs::File> {
+        let path = self.dir.join(LOCK_FILE);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| self.data_dir_error(path, e))
+    }
+
+    /// Rolls back an interrupted transaction: when a journal is left and no other process
+    /// holds the lock (a writer that is still running holds it), every table in the journal
+    /// goes back to its recorded version.
+    async fn recover(&mut self) -> Result<()> {
+        let path = self.dir.join(JOURNAL_FILE);
+        if !path.exists() {
+            return Ok(());
+        }
+        let lock = self.lock_file()?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(self.data_dir_error(self.dir.join(LOCK_FILE), e));
+            }
+        }
+        // Another process may have finished and removed it meanwhile.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(());
+        };
+        let journal: BTreeMap<String, Option<u64>> = serde_json::from_str(&text)
+            .map_err(|e| Error::Internal(format!("{}: unreadable journal: {e}", path.display())))?;
+        self.recovered = self.roll_back(&journal).await?;
+        std::fs::remove_file(&path).map_err(|e| self.data_dir_error(path, e))?;
+        Ok(())
+    }
+
+    /// Restores every table of `journal` whose version changed; returns their names.
+    async fn roll_back(&self, journal: &BTreeMap<String, Option<u64>>) -> Result<Vec<String>> {
+        let mut restored = Vec::new();
+        for (table, before) in journal {
+            let def = table_def(table)?;
+            let now = self.load(table).await?;
+            let now_version = now.as_ref().and_then(DeltaTable::version);
+            if now_version == *before {
+                continue;
+            }
+            match (before, now) {
+                (None, _) => {
+                    let path = self.dir.join(def.name);
+                    if path.exists() {
+                        std::fs::remove_dir_all(&path).map_err(|e| self.data_dir_error(path, e))?;
+                    }
+                }
+                (Some(v), Some(t)) => {
+                    t.restore()
+                        .with_version_to_restore(*v)
+                        .await
+                        .map_err(|e| Error::delta(table, e))?;
+                }
+                (Some(_), None) => {
+                    return Err(Error::Internal(format!(
+                        "table {table}: the journal records a version but the table is gone"
+                    )));
+                }
+            }
+            restored.push(table.clone());
+        }
+        Ok(restored)
+    }
+
+    fn write_journal(&self) -> Result<()> {
+        let Some(j) = &self.journal else {
+            return Ok(());
+        };
+        let path = self.dir.join(JOURNAL_FILE);
+        let tmp = self.dir.join(format!("{JOURNAL_FILE}.tmp"));
+        let text =
+            serde_json::to_string(j).map_err(|e| Error::Internal(format!("journal: {e}")))?;
+        let write = || -> std::io::Result<()> {
+            use std::io::Write as _;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)
+        };
+        write().map_err(|e| self.data_dir_error(path.clone(), e))
+    }
+
+    /// Runs `f` as one unit over the store: every write `f` makes lands, or, when `f` fails,
+    /// every table it wrote is restored to its version before (a table it created is
+    /// removed). Holds the data directory's write lock throughout, so another process's
+    /// writes wait. A nested call joins the outer unit.
+    pub async fn atomically<T, E>(
+        &mut self,
+        f: impl AsyncFnOnce(&mut DeltaStore) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<Error>,
+    {
+        if self.journal.is_some() {
+            return f(self).await;
+        }
+        let lock = self.lock_file()?;
+        lock.lock()
+            .map_err(|e| self.data_dir_error(self.dir.join(LOCK_FILE), e))?;
+        self.journal = Some(BTreeMap::new());
+        let result = f(self).await;
+        let journal = self.journal.take().unwrap_or_default();
+        let path = self.dir.join(JOURNAL_FILE);
+        match result {
+            Ok(v) => {
+                if path.exists() {
+                    std::fs::remove_file(&path).map_err(|e| self.data_dir_error(path, e))?;
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                let restored = self.roll_back(&journal).await?;
+                for t in &restored {
+                    self.register(table_def(t)?).await?;
+                }
+                if path.exists() {
+                    std::fs::remove_file(&path).map_err(|e| self.data_dir_error(path, e))?;
+                }
+                Err(e)
+            }
+        }
     }
 
     /// The data directory.
@@ -174,13 +347,28 @@ impl DeltaStore {
             };
             ctx.register_table(def.name, provider)?;
         }
-        Ok(ctx.sql(query).await?.collect().await?)
+        Ok(ctx
+            .sql_with_options(query, read_only())
+            .await?
+            .collect()
+            .await?)
     }
 }
 
-impl Engine for DeltaStore {
-    async fn write(&mut self, table: &str, batch: RecordBatch, mode: WriteMode) -> Result<u64> {
+/// Queries may read only: no INSERT, COPY, CREATE, DROP or SET. The store changes through
+/// [`Engine::write`] alone.
+fn read_only() -> datafusion::execution::context::SQLOptions {
+    datafusion::execution::context::SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false)
+}
+
+impl DeltaStore {
+    /// One table's write inside a transaction ([`DeltaStore::atomically`]).
+    async fn write_one(&mut self, table: &str, batch: RecordBatch, mode: WriteMode) -> Result<u64> {
         let def = table_def(table)?;
+
         if batch.schema().fields() != (def.schema)().fields() {
             return Err(Error::Internal(format!(
                 "batch schema does not match table {table}"
@@ -194,23 +382,39 @@ impl Engine for DeltaStore {
         let t = DeltaTable::try_from_url(url)
             .await
             .map_err(|e| Error::delta(table, e))?;
-        let exists = t.version().is_some();
+        let before = t.version();
+        if let Some(j) = &mut self.journal
+            && !j.contains_key(table)
+        {
+            j.insert(table.to_string(), before);
+            self.write_journal()?;
+        }
+        let quoted = |v: &str| format!("'{}'", v.replace('\'', "''"));
+        let in_files = |files: &[String]| {
+            let list = files
+                .iter()
+                .map(|f| quoted(f))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("source_file IN ({list})")
+        };
         let builder = t.write(vec![batch]);
-        let builder = match (&mode, exists) {
-            (WriteMode::Append, _) | (WriteMode::ReplaceFiles(_), false) => {
+        let builder = match (&mode, before.is_some()) {
+            (WriteMode::Append, _)
+            | (WriteMode::ReplaceFiles(_) | WriteMode::ReplaceSourceFiles { .. }, false) => {
                 builder.with_save_mode(SaveMode::Append)
             }
             (WriteMode::ReplaceAll, _) => builder.with_save_mode(SaveMode::Overwrite),
-            (WriteMode::ReplaceFiles(files), true) => {
-                let list = files
-                    .iter()
-                    .map(|f| format!("'{}'", f.replace('\'', "''")))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                builder
-                    .with_save_mode(SaveMode::Overwrite)
-                    .with_replace_where(format!("source_file IN ({list})"))
-            }
+            (WriteMode::ReplaceFiles(files), true) => builder
+                .with_save_mode(SaveMode::Overwrite)
+                .with_replace_where(in_files(files)),
+            (WriteMode::ReplaceSourceFiles { source, files }, true) => builder
+                .with_save_mode(SaveMode::Overwrite)
+                .with_replace_where(format!(
+                    "source = {} AND {}",
+                    quoted(source),
+                    in_files(files)
+                )),
         };
         let t = builder.await.map_err(|e| Error::delta(table, e))?;
         let version = t
@@ -219,9 +423,25 @@ impl Engine for DeltaStore {
         self.register(def).await?;
         Ok(version)
     }
+}
+
+impl Engine for DeltaStore {
+    async fn write(&mut self, table: &str, batch: RecordBatch, mode: WriteMode) -> Result<u64> {
+        if self.journal.is_some() {
+            return self.write_one(table, batch, mode).await;
+        }
+        // A write on its own is one commit; the lock keeps two processes from racing.
+        self.atomically(async |s: &mut DeltaStore| s.write_one(table, batch, mode).await)
+            .await
+    }
 
     async fn sql(&self, query: &str) -> Result<Vec<RecordBatch>> {
-        Ok(self.ctx.sql(query).await?.collect().await?)
+        Ok(self
+            .ctx
+            .sql_with_options(query, read_only())
+            .await?
+            .collect()
+            .await?)
     }
 
     async fn row_count(&self, table: &str) -> Result<u64> {
@@ -280,6 +500,190 @@ mod tests {
             .into_iter()
             .map(|r| r.import_id)
             .collect()
+    }
+
+    fn sourced(id: &str, source: &str, file: &str) -> ImportRow {
+        ImportRow {
+            source: source.into(),
+            ..row(id, file, 1)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_unit_restores_every_table_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        // One unit writes `imports` (again) and creates `rejects`, then fails.
+        let r: Result<()> = store
+            .atomically(async |s: &mut DeltaStore| {
+                s.write(
+                    "imports",
+                    to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
+                    WriteMode::ReplaceAll,
+                )
+                .await?;
+                s.write(
+                    "rejects",
+                    to_batch("rejects", &Vec::<crate::records::RejectRow>::new()).unwrap(),
+                    WriteMode::Append,
+                )
+                .await?;
+                assert_eq!(ids(s).await, vec!["b"], "the unit sees its own writes");
+                Err(Error::Internal("a later step failed".into()))
+            })
+            .await;
+        assert!(r.is_err());
+        assert_eq!(
+            ids(&store).await,
+            vec!["a"],
+            "imports is back to its rows before"
+        );
+        assert_eq!(
+            store.version("rejects").await.unwrap(),
+            None,
+            "rejects is gone again"
+        );
+        assert!(!dir.path().join(JOURNAL_FILE).exists());
+        // A unit that succeeds keeps its writes.
+        store
+            .atomically(async |s: &mut DeltaStore| -> Result<()> {
+                s.write(
+                    "imports",
+                    to_batch("imports", &[row("c", "z.csv", 3)]).unwrap(),
+                    WriteMode::Append,
+                )
+                .await?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids(&store).await, vec!["a", "c"]);
+    }
+
+    #[tokio::test]
+    async fn an_interrupted_unit_is_rolled_back_when_the_store_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        // A process wrote `imports` v1 and created `rejects`, then died: its journal says
+        // imports was at v0 and rejects did not exist.
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
+                WriteMode::ReplaceAll,
+            )
+            .await
+            .unwrap();
+        store
+            .write(
+                "rejects",
+                to_batch("rejects", &Vec::<crate::records::RejectRow>::new()).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        std::fs::write(
+            dir.path().join(JOURNAL_FILE),
+            r#"{"imports": 0, "rejects": null}"#,
+        )
+        .unwrap();
+        drop(store);
+        let again = DeltaStore::open(dir.path()).await.unwrap();
+        assert_eq!(again.recovered(), ["imports", "rejects"]);
+        assert_eq!(ids(&again).await, vec!["a"]);
+        assert_eq!(again.version("rejects").await.unwrap(), None);
+        assert!(!dir.path().join(JOURNAL_FILE).exists());
+        // Opening again finds nothing to do.
+        let third = DeltaStore::open(dir.path()).await.unwrap();
+        assert!(third.recovered().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_shared_table_is_replaced_by_source_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        let replace = |source: &str| WriteMode::ReplaceSourceFiles {
+            source: source.into(),
+            files: vec!["events.csv".into()],
+        };
+        for (id, source) in [("u1", "ucdp-ged"), ("a1", "acled")] {
+            store
+                .write(
+                    "imports",
+                    to_batch("imports", &[sourced(id, source, "events.csv")]).unwrap(),
+                    replace(source),
+                )
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            ids(&store).await,
+            vec!["a1", "u1"],
+            "ACLED's events.csv keeps UCDP's"
+        );
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[sourced("a2", "acled", "events.csv")]).unwrap(),
+                replace("acled"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&store).await, vec!["a2", "u1"]);
+        // An empty batch clears that source's rows of the file.
+        store
+            .write(
+                "imports",
+                to_batch("imports", &Vec::<ImportRow>::new()).unwrap(),
+                replace("acled"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&store).await, vec!["u1"]);
+    }
+
+    #[tokio::test]
+    async fn queries_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        let out = dir.path().join("copied.csv");
+        for q in [
+            "INSERT INTO imports SELECT * FROM imports".to_string(),
+            format!("COPY (SELECT 1) TO '{}'", out.display()),
+            "CREATE TABLE t AS SELECT 1".to_string(),
+            "DROP TABLE imports".to_string(),
+            "SET datafusion.execution.batch_size = 1".to_string(),
+        ] {
+            assert!(store.sql(&q).await.is_err(), "{q}");
+        }
+        assert!(!out.exists());
+        assert_eq!(store.row_count("imports").await.unwrap(), 1);
+        assert!(store.sql("SHOW TABLES").await.is_ok());
+        assert!(store.sql("EXPLAIN SELECT * FROM imports").await.is_ok());
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::dataframe::DataFrameWriteOptions;
 use orewatch_core::exposure::{self, ExposureParams, SecurityParams, SourceClass, security_score};
 use orewatch_core::geo::LatLon;
@@ -26,9 +27,24 @@ fn feature(geometry: Value, properties: Map<String, Value>) -> Value {
 fn write_collection(out: &Path, features: Vec<Value>) -> Result<usize> {
     let n = features.len();
     let fc = json!({ "type": "FeatureCollection", "features": features });
-    std::fs::write(out, serde_json::to_vec(&fc)?)
-        .with_context(|| format!("writing {}", out.display()))?;
+    let tmp = partial(out);
+    std::fs::write(&tmp, serde_json::to_vec(&fc)?)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    finish(&tmp, out)?;
     Ok(n)
+}
+
+/// The file an export is written to before it replaces `out`, so that a failed export leaves
+/// an existing file as it was.
+fn partial(out: &Path) -> std::path::PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".orewatch-partial");
+    out.with_file_name(name)
+}
+
+fn finish(tmp: &Path, out: &Path) -> Result<()> {
+    std::fs::rename(tmp, out)
+        .with_context(|| format!("moving {} to {}", tmp.display(), out.display()))
 }
 
 /// Writes one table to one file. The table format (`--format table`, the default) means
@@ -46,23 +62,50 @@ pub async fn run(
     if ctx.format == Format::Geojson {
         return geojson(ctx, table, out, as_of, radius_km).await;
     }
-    table_def(table)?;
+    let def = table_def(table)?;
     let store = ctx.store().await?;
-    let df = store.context().table(table).await?;
     let opts = DataFrameWriteOptions::new().with_single_file_output(true);
-    let path = out.to_str().context("the output path is not valid UTF-8")?;
-    match ctx.format {
-        Format::Parquet | Format::Table => {
-            df.write_parquet(path, opts, None).await?;
+    let tmp = partial(out);
+    let path = tmp.to_str().context("the output path is not valid UTF-8")?;
+    let written = async {
+        match ctx.format {
+            Format::Parquet | Format::Table => {
+                let df = store.context().table(table).await?;
+                df.write_parquet(path, opts, None).await?;
+            }
+            Format::Csv => {
+                // CSV has no lists: list columns (commodities, aliases, actors…) are written
+                // as their items joined by "|".
+                let columns: Vec<String> = (def.schema)()
+                    .fields()
+                    .iter()
+                    .map(|f| match f.data_type() {
+                        DataType::List(_) | DataType::LargeList(_) => {
+                            format!("array_to_string(\"{0}\", '|') AS \"{0}\"", f.name())
+                        }
+                        _ => format!("\"{}\"", f.name()),
+                    })
+                    .collect();
+                let df = store
+                    .context()
+                    .sql(&format!("SELECT {} FROM \"{table}\"", columns.join(", ")))
+                    .await?;
+                df.write_csv(path, opts, None).await?;
+            }
+            Format::Json => {
+                let df = store.context().table(table).await?;
+                df.write_json(path, opts, None).await?;
+            }
+            Format::Geojson => bail!("internal: GeoJSON is written by its own path"),
         }
-        Format::Csv => {
-            df.write_csv(path, opts, None).await?;
-        }
-        Format::Json => {
-            df.write_json(path, opts, None).await?;
-        }
-        Format::Geojson => bail!("internal: GeoJSON is written by its own path"),
+        Ok::<(), anyhow::Error>(())
     }
+    .await;
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("exporting {table} to {}", out.display())));
+    }
+    finish(&tmp, out)?;
     eprintln!("orewatch: wrote {table} to {}", out.display());
     Ok(())
 }

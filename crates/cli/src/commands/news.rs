@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use orewatch_core::news::{self, Article, Extractor, Lang};
 use orewatch_store::records::{EventRow, NewsEventRow};
 use orewatch_store::rows::to_batch;
-use orewatch_store::{Engine, WriteMode};
+use orewatch_store::{DeltaStore, Engine, WriteMode};
 use serde_json::json;
 
 use crate::args::{Format, LangArg, NewsCommand};
@@ -200,19 +200,28 @@ async fn ingest(ctx: &Context, files: &[PathBuf], published: Option<&str>) -> Re
     let mut store = ctx.store().await?;
     let mut keys = names.clone();
     keys.push(file.clone());
-    let v1 = store
-        .write(
-            "news_events",
-            to_batch("news_events", &news_rows)?,
-            WriteMode::ReplaceFiles(keys.clone()),
-        )
-        .await?;
-    let v2 = store
-        .write(
-            "events",
-            to_batch("events", &conflict)?,
-            WriteMode::ReplaceFiles(keys),
-        )
+    // Both tables, or neither; `events` is shared with the other event sources.
+    let (v1, v2) = store
+        .atomically(async |store: &mut DeltaStore| -> Result<(u64, u64)> {
+            let v1 = store
+                .write(
+                    "news_events",
+                    to_batch("news_events", &news_rows)?,
+                    WriteMode::ReplaceFiles(keys.clone()),
+                )
+                .await?;
+            let v2 = store
+                .write(
+                    "events",
+                    to_batch("events", &conflict)?,
+                    WriteMode::ReplaceSourceFiles {
+                        source: "news".into(),
+                        files: keys,
+                    },
+                )
+                .await?;
+            Ok((v1, v2))
+        })
         .await?;
     let mut out = Output::new(&["table", "rows_written", "table_version"]);
     out.row(vec![
