@@ -130,8 +130,9 @@ pub enum Command {
         /// The query (DataFusion SQL).
         query: String,
     },
-    /// Export a table to Parquet (the default), CSV or JSON lines (`--format parquet|csv|json`),
-    /// or sites, events and site exposure as GeoJSON (`--format geojson`).
+    /// Export a table to Parquet (what the default `--format table` writes here), CSV or JSON
+    /// lines (`--format parquet|csv|json`), or sites, events and site exposure as GeoJSON
+    /// (`--format geojson`, the only format for `exposure`).
     Export {
         /// The table (see `orewatch sql "SHOW TABLES"`), or `exposure`.
         table: String,
@@ -142,7 +143,7 @@ pub enum Command {
         #[arg(long)]
         as_of: Option<String>,
         /// For `exposure`: the radius in km.
-        #[arg(long, default_value_t = 100.0)]
+        #[arg(allow_negative_numbers = true, long, default_value_t = 100.0)]
         radius_km: f64,
     },
 }
@@ -166,8 +167,10 @@ pub enum Source {
     /// UN Comtrade API CSV.
     Comtrade,
     /// EU CRM 2023 study, appendix tables (supply shares with t, end-use shares).
+    #[value(name = "eu-crm-2023", alias = "eu-crm2023")]
     EuCrm2023,
     /// EU CRM 2017 study, assessment inputs.
+    #[value(name = "eu-crm-2017", alias = "eu-crm2017")]
     EuCrm2017,
     /// Mine and deposit sites (MinMod/USGS CSV).
     Sites,
@@ -273,20 +276,20 @@ pub struct ScenarioArgs {
     #[arg(long)]
     pub stage: Option<String>,
     /// Stocks held by the importer, in days of consumption.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.0)]
     pub stocks_days: f64,
     /// Months to simulate.
     #[arg(long, default_value_t = 12)]
     pub horizon_months: u32,
     /// The importer's annual consumption in tonnes (default: apparent consumption from the
     /// MCS salient statistics, for the United States).
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub consumption_t: Option<f64>,
     /// Spare capacity of suppliers without published capacity, as a fraction of production.
-    #[arg(long, default_value_t = 0.10)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.10)]
     pub spare_fraction: f64,
     /// Fraction of their spare capacity other suppliers can add per month.
-    #[arg(long, default_value_t = 1.0 / 6.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1.0 / 6.0)]
     pub ramp_up_per_month: f64,
     /// MCS release to take production from (default: the newest).
     #[arg(long)]
@@ -312,13 +315,13 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 12)]
     pub horizon_months: u32,
     /// Stocks held by the importer, in days of consumption.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.0)]
     pub stocks_days: f64,
     /// Correlation of one country's disruptions across minerals (Gaussian copula).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.5)]
     pub correlation: f64,
     /// Shortfall threshold (fraction of consumption) for the exceedance probability.
-    #[arg(long, default_value_t = 0.10)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.10)]
     pub threshold: f64,
     /// WGI year for political stability.
     #[arg(long, default_value_t = 2022)]
@@ -347,7 +350,7 @@ pub struct ExposureArgs {
     #[arg(long, default_value_t = 20)]
     pub top: usize,
     /// Events further than this count zero.
-    #[arg(long, default_value_t = 100.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 100.0)]
     pub radius_km: f64,
     /// The day to compute exposure for (YYYY-MM-DD; default: today).
     #[arg(long)]
@@ -356,7 +359,7 @@ pub struct ExposureArgs {
     #[arg(long, default_value_t = 730)]
     pub window_days: u32,
     /// Half-life of the recency weight, in days.
-    #[arg(long, default_value_t = 365.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 365.0)]
     pub half_life_days: f64,
     /// List every contributing event with its distance, age and weight (with --site).
     #[arg(long)]
@@ -424,8 +427,8 @@ pub struct SitesArgs {
     /// Centre of a radius search, as LAT,LON.
     #[arg(long, allow_hyphen_values = true)]
     pub near: Option<String>,
-    /// Radius of the search around --near, in km.
-    #[arg(long, default_value_t = 50.0)]
+    /// Radius of the search around --near, in km (100 km, as `exposure` and `events near`).
+    #[arg(allow_negative_numbers = true, long, default_value_t = 100.0)]
     pub radius_km: f64,
     /// At most this many sites.
     #[arg(long, default_value_t = 200)]
@@ -441,7 +444,7 @@ pub enum EventsCommand {
         #[arg(long)]
         site: String,
         /// Radius in km.
-        #[arg(long, default_value_t = 100.0)]
+        #[arg(allow_negative_numbers = true, long, default_value_t = 100.0)]
         radius_km: f64,
         /// At most this many events.
         #[arg(long, default_value_t = 200)]
@@ -468,7 +471,7 @@ pub struct EventsArgs {
     /// Latest date (YYYY-MM-DD).
     #[arg(long)]
     pub until: Option<String>,
-    /// At most this many events.
+    /// At most this many events (the newest first).
     #[arg(long, default_value_t = 200)]
     pub limit: usize,
 }

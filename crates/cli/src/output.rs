@@ -93,6 +93,12 @@ impl Output {
             obj.insert("meta".into(), Value::Object(self.meta.clone()));
         }
         obj.insert("rows".into(), Value::Array(self.objects()));
+        if !self.notes.is_empty() {
+            obj.insert(
+                "notes".into(),
+                Value::Array(self.notes.iter().cloned().map(Value::String).collect()),
+            );
+        }
         serde_json::to_writer_pretty(&mut *out, &Value::Object(obj))?;
         writeln!(out)?;
         Ok(())
@@ -119,9 +125,56 @@ pub fn plain(v: &Value) -> String {
     }
 }
 
+/// A published quantity after unit conversion, to 12 significant digits: a figure of 4.6 kt
+/// read as kilograms and converted to tonnes prints as 4.6, not 4.6000000000000005.
+pub fn quantity(x: Option<f64>) -> Value {
+    match x {
+        Some(v) if v.is_finite() => {
+            let s = format!("{v:.11e}");
+            serde_json::json!(s.parse::<f64>().unwrap_or(v) + 0.0)
+        }
+        _ => Value::Null,
+    }
+}
+
 /// Rounds for display and JSON: shares and indices to a fixed number of decimals.
 pub fn round(x: f64, decimals: i32) -> Value {
     let f = 10f64.powi(decimals);
     // `+ 0.0` turns −0 (an empty float sum is −0) into 0.
     serde_json::json!((x * f).round() / f + 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_lose_conversion_artefacts_and_keep_their_digits() {
+        // 4.6 kt read in kilograms and converted back to tonnes.
+        assert_eq!(quantity(Some(4_600.0 * 1e-3)), serde_json::json!(4.6));
+        assert_eq!(
+            quantity(Some(4.600_000_000_000_000_5)),
+            serde_json::json!(4.6)
+        );
+        assert_eq!(quantity(Some(170_000.0)), serde_json::json!(170_000.0));
+        assert_eq!(
+            quantity(Some(0.123_456_789_012)),
+            serde_json::json!(0.123_456_789_012)
+        );
+        assert_eq!(quantity(None), Value::Null);
+        assert_eq!(quantity(Some(-0.0)), serde_json::json!(0.0));
+        assert_eq!(round(-0.0, 2).to_string(), "0.0");
+    }
+
+    #[test]
+    fn notes_are_in_the_json_output() {
+        let mut o = Output::new(&["a"]);
+        o.row(vec![serde_json::json!(1)]);
+        o.notes.push("EV=1 assumed".into());
+        let mut buf = Vec::new();
+        o.print(Format::Json, &mut buf).unwrap();
+        let v: Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(v["notes"][0], "EV=1 assumed");
+        assert_eq!(v["rows"][0]["a"], 1);
+    }
 }

@@ -108,3 +108,70 @@ fn saindak_events_near_and_country_ranking() {
     let bad = run(shared_store(), &["exposure", "--site", "Nowhere Mine 123"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_window_without_events_says_so() {
+    // The UCDP sample ends in December 2022: scored today, every site gets 0, and the output
+    // says why and which --as-of would score the events the store holds.
+    let v = json(
+        shared_store(),
+        &[
+            "exposure",
+            "--country",
+            "PAK",
+            "--mineral",
+            "copper",
+            "--as-of",
+            "2026-06-01",
+        ],
+    );
+    let notes = v["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("--as-of 2022-12-19")),
+        "{v}"
+    );
+    let inside = json(
+        shared_store(),
+        &[
+            "exposure",
+            "--country",
+            "PAK",
+            "--mineral",
+            "copper",
+            "--as-of",
+            "2019-01-01",
+        ],
+    );
+    assert!(
+        inside["notes"]
+            .as_array()
+            .is_none_or(|n| !n.iter().any(|n| n.as_str().unwrap().contains("no event"))),
+        "{inside}"
+    );
+}
+
+#[test]
+fn events_list_the_newest_first_and_negative_radii_are_named() {
+    let v = json(shared_store(), &["events", "--limit", "5"]);
+    let dates: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["date_start"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.len(), 5);
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(dates[0].starts_with("2022"), "{dates:?}");
+    let out = run(
+        shared_store(),
+        &["sites", "--near", "29.13,62.03", "--radius-km", "-5"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("--radius-km must be a positive number"),
+        "{err}"
+    );
+}

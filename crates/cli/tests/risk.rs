@@ -231,3 +231,23 @@ fn risk_geopolrisk_counts_imports_without_a_partner_country() {
         "the 0.5 for unattributed imports is flagged"
     );
 }
+
+#[test]
+fn geopolrisk_without_trade_data_is_one_clear_error() {
+    let out = run(shared_store(), &["risk", "--method", "geopolrisk"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("orewatch import comtrade"), "{err}");
+}
+
+#[test]
+fn eu_sources_take_both_spellings() {
+    // `init` reports the source as eu-crm-2017; `import` accepts that and eu-crm2017.
+    for name in ["eu-crm-2017", "eu-crm2017"] {
+        let store = crate::common::store_copy();
+        let f = store.path().join("eu2017.csv");
+        std::fs::write(&f, EU2017).unwrap();
+        let v = json(store.path(), &["import", name, f.to_str().unwrap()]);
+        assert_eq!(v["meta"]["source"], "eu-crm-2017", "{name}");
+    }
+}

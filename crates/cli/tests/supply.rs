@@ -83,3 +83,25 @@ fn hhi_and_top3_agree_with_the_shares() {
     let top3: f64 = sorted.iter().take(3).sum();
     assert!((top3 - v["meta"]["top3_share_pct"].as_f64().unwrap()).abs() < 0.05);
 }
+
+#[test]
+fn a_country_on_two_rows_is_one_supplier() {
+    // MCS2024 helium, 2023 (million m³): United States 60 (extracted from natural gas) + 19
+    // (Cliffside Field) = 79, Qatar 66, Algeria 10, Russia 8, Canada 4, Poland 3, Australia 1;
+    // world total 170. Top-1 = 79 / 170 = 46.47 %; HHI = (79² + 66² + 10² + 8² + 4² + 3² + 1²)
+    // / 170² · 10,000 = 10,787 / 28,900 · 10,000 = 3,732.5.
+    let v = json(
+        shared_store(),
+        &["supply", "helium", "--year", "2023", "--release", "MCS2024"],
+    );
+    let usa: Vec<&serde_json::Value> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["iso3"] == "USA")
+        .collect();
+    assert_eq!(usa.len(), 1, "{v}");
+    assert_eq!(usa[0]["quantity"], 79_000_000.0, "{v}");
+    assert_eq!(v["meta"]["top1_share_pct"], 46.47);
+    assert_eq!(v["meta"]["hhi"], 3732.5);
+}

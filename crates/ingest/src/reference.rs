@@ -610,6 +610,35 @@ mod tests {
                 .unwrap_or_else(|| panic!("line {line}: {name} does not resolve"));
             assert!(m.eu_critical_2023, "{name}");
             assert_eq!(m.eu_strategic_2023, strategic, "{name}");
+            // The rare earths are strategic only as "Rare earth elements for magnets (Nd, Pr,
+            // Tb, Dy, Gd, Sm, Ce)" (Regulation (EU) 2024/1252, Annex I): exactly those members
+            // of the rare-earth groups carry the flag.
+            let designation = cell(&row, "strategic_designation");
+            if let Some(list) = designation
+                .strip_prefix("Rare earth elements for magnets (")
+                .and_then(|l| l.strip_suffix(')'))
+            {
+                let magnet: Vec<&str> = list
+                    .split(',')
+                    .map(|sym| r.minerals.resolve(sym.trim()).unwrap().id.as_str())
+                    .collect();
+                assert_eq!(magnet.len(), 7);
+                // The group entries themselves are flagged because the list names the groups.
+                let members = r.minerals.minerals().iter().filter(|x| {
+                    matches!(
+                        x.group,
+                        Some(MineralGroup::LightRareEarths | MineralGroup::HeavyRareEarths)
+                    ) && !matches!(x.id.as_str(), "light-rare-earths" | "heavy-rare-earths")
+                });
+                for ree in members {
+                    assert_eq!(
+                        ree.eu_strategic_2023,
+                        magnet.contains(&ree.id.as_str()),
+                        "{}",
+                        ree.id
+                    );
+                }
+            }
         }
     }
 }

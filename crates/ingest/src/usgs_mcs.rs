@@ -24,7 +24,7 @@
 use orewatch_core::Stage;
 use orewatch_core::classify::{fold_name, strip_footnote_marks};
 use orewatch_core::model::{
-    Measure, Mineral, Party, ProductionRecord, Provenance, Qualifier, Unit,
+    Aggregate, Measure, Mineral, Party, ProductionRecord, Provenance, Qualifier, Unit,
 };
 
 use crate::text::{LineIndex, csv_reader, decode_utf8};
@@ -390,8 +390,9 @@ fn parse_world_header(file: &str, names: &[String]) -> Result<Vec<Column>> {
 
 /// Resolves a country as USGS prints it: the registry first ("New Caledonia11", "Chinae",
 /// "Congo (Kinshasa)" through an alias), then without a lower-case qualifier, which is returned
-/// for the series: "Brazil (beneficiated)" → Brazil + "beneficiated", "Argentina, crude ore" →
-/// Argentina + "crude ore", "World total (rounded), excluding United States" → the world.
+/// as a note on the row (never a series of its own): "Brazil (beneficiated)" → Brazil +
+/// "beneficiated", "Argentina, crude ore" → Argentina + "crude ore", "World total (rounded),
+/// excluding United States" → the world + "excluding United States".
 /// Qualifiers start with a lower-case letter, so that "Korea, North" is never read as "Korea".
 pub(crate) fn resolve_usgs_country(reference: &Reference, raw: &str) -> Option<(Party, String)> {
     let mut name = raw;
@@ -618,6 +619,21 @@ pub(crate) fn short_row(file: &str, row: &RawRow, header: &[String]) -> RowError
 /// commodity code and, for rows with an empty `Source`, the release. An unknown commodity
 /// code, a file that is not UTF-8, or a header that is not a world-table header stops the
 /// file; bad rows are returned as rejects.
+///
+/// # Series
+/// A record's `series` is its row's Type text (plus the column's product word, "sponge"), so
+/// that parallel tables of one file (mine and refinery, bentonite and kaolin, ilmenite and
+/// rutile) stay apart. Notes the publisher attached to a row never start a series of their
+/// own; they go to the record's `notes`:
+/// - a note on the country ("Ukraine, concentrate", "United States (includes Puerto Rico)",
+///   "World total (rounded), excluding United States") as `Country: <note>`;
+/// - a parenthetical note on the Type ("Mine production, talc (includes steatite)") when the
+///   Type without it is another row's Type of the same mineral and stage;
+/// - the wording of a world-total row ("World mine production: Platinum", "World total mine
+///   production: rutile (rounded), …") when, without "World (total)" and "(rounded)", it is
+///   the Type of the country rows, so that the world total is in the series it totals.
+///
+/// In the last two cases the Type as printed is kept in the notes as `Type: <text>`.
 pub fn parse_world(
     file: &str,
     bytes: &[u8],
@@ -663,14 +679,144 @@ pub fn parse_world(
         })
         .collect();
     let default_stage = file_stage(&code, &typed);
+    let mut heads = Vec::new();
     for row in &rows {
-        match ctx.row(row, default_stage) {
+        match ctx.head(row, default_stage) {
+            Ok(head) => heads.push((row, head)),
+            Err(e) => out.rejects.push(e),
+        }
+    }
+    let series = series_of_types(heads.iter().map(|(_, h)| {
+        (
+            h.mineral.id.as_str(),
+            h.stage,
+            h.type_text.as_str(),
+            h.is_world(),
+        )
+    }));
+    for (row, head) in &heads {
+        let key = (
+            head.mineral.id.as_str(),
+            head.stage,
+            head.type_text.as_str(),
+        );
+        let series = series.get(&key).map_or(head.series_type(), String::as_str);
+        match ctx.records(row, head, series) {
             Ok(records) => out.records.extend(records),
             Err(e) => out.rejects.push(e),
         }
     }
     out.rejects.sort_by_key(|r| r.line);
     Ok(out)
+}
+
+/// The series text of a Type: the text, or nothing for a placeholder (`NA`, empty).
+fn series_text(type_text: &str) -> &str {
+    if is_placeholder_type(type_text) {
+        ""
+    } else {
+        type_text
+    }
+}
+
+/// A Type text reduced for comparison: lower case, without `(rounded)`, single spaces and no
+/// space before punctuation (`"rutile (rounded), titanium"` → `"rutile, titanium"`).
+fn type_key(text: &str) -> String {
+    let lower = text.to_lowercase().replace("(rounded)", " ");
+    squash(&lower)
+        .replace(" ,", ",")
+        .replace(" .", ".")
+        .replace(" :", ":")
+        .trim_end_matches(['.', ' '])
+        .to_string()
+}
+
+/// A world-total row's Type without its leading "World total" or "World"
+/// (`"World mine production: Platinum"` → `"mine production: Platinum"`).
+fn strip_world_prefix(text: &str) -> &str {
+    for prefix in ["world total ", "world "] {
+        if text
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        {
+            return text[prefix.len()..].trim_start();
+        }
+    }
+    text
+}
+
+/// `"X (note)"` → `"X"`: a Type without a trailing parenthetical.
+fn without_trailing_note(text: &str) -> Option<&str> {
+    let inner = text.trim_end().strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let base = inner[..open].trim_end();
+    (!base.is_empty()).then_some(base)
+}
+
+/// Key of [`series_of_types`]: mineral id, stage and Type text as read (squashed).
+type TypeKey<'a> = (&'a str, Stage, &'a str);
+
+/// The series of each Type text of one file, per mineral and stage, from the rows' Types and
+/// whether each row is the world total (see [`parse_world`], "Series"). Types that are their
+/// own series are left out: their series is [`series_text`].
+fn series_of_types<'a>(
+    rows: impl Iterator<Item = (&'a str, Stage, &'a str, bool)>,
+) -> std::collections::HashMap<TypeKey<'a>, String> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    // Per mineral and stage: the Types of the rows that are not the world total, and the
+    // Types of world-total rows.
+    type Types<'t> = (BTreeSet<&'t str>, BTreeSet<&'t str>);
+    let mut groups: BTreeMap<(&str, Stage), Types<'a>> = BTreeMap::new();
+    for (mineral, stage, type_text, world) in rows {
+        let g = groups.entry((mineral, stage)).or_default();
+        if world { &mut g.1 } else { &mut g.0 }.insert(type_text);
+    }
+    let mut out = HashMap::new();
+    for ((mineral, stage), (country_types, world_types)) in &groups {
+        let listed: BTreeSet<&str> = country_types
+            .iter()
+            .map(|t| series_text(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let note_stripped = |t: &str| -> Option<&str> {
+            without_trailing_note(t).and_then(|base| {
+                listed
+                    .iter()
+                    .copied()
+                    .find(|l| *l != t && l.eq_ignore_ascii_case(base))
+            })
+        };
+        for t in country_types {
+            if let Some(base) = note_stripped(t) {
+                out.insert((*mineral, *stage, *t), base.to_string());
+            }
+        }
+        for t in world_types.difference(country_types) {
+            let text = series_text(t);
+            let series = if text.is_empty() {
+                // A world row with no Type of its own totals the one table of its stage.
+                match listed.iter().collect::<Vec<_>>().as_slice() {
+                    [one] => Some(**one),
+                    _ => None,
+                }
+            } else {
+                let key = type_key(strip_world_prefix(text));
+                let same: Vec<&str> = listed
+                    .iter()
+                    .copied()
+                    .filter(|l| type_key(l) == key)
+                    .collect();
+                match same.as_slice() {
+                    [one] => Some(*one),
+                    _ => note_stripped(text),
+                }
+            };
+            if let Some(s) = series {
+                out.insert((*mineral, *stage, *t), s.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// What every row of one world file shares.
@@ -684,16 +830,40 @@ struct WorldFile<'a> {
     reference: &'a Reference,
 }
 
-impl WorldFile<'_> {
+/// The first three cells of a row, read.
+struct RowHead<'a> {
+    release: String,
+    country_raw: String,
+    party: Party,
+    /// The note on the country ("concentrate" of "Ukraine, concentrate"), or empty.
+    country_note: String,
+    type_text: String,
+    stage: Stage,
+    mineral: &'a Mineral,
+}
+
+impl RowHead<'_> {
+    fn is_world(&self) -> bool {
+        self.party == Party::Aggregate(Aggregate::World)
+    }
+
+    /// The row's own series text, before [`series_of_types`].
+    fn series_type(&self) -> &str {
+        series_text(&self.type_text)
+    }
+}
+
+impl<'a> WorldFile<'a> {
     fn reject(&self, line: u64, field: &str, reason: impl Into<String>) -> RowError {
         RowError::new(self.file, line, Some(field), reason)
     }
 
-    fn row(
+    /// Reads the release, country, Type, stage and mineral of a row.
+    fn head(
         &self,
         row: &RawRow,
         default_stage: Option<Stage>,
-    ) -> std::result::Result<Vec<ProductionRecord>, RowError> {
+    ) -> std::result::Result<RowHead<'a>, RowError> {
         let line = row.line;
         if row.cells.len() < needed_cells(self.header) {
             return Err(short_row(self.file, row, self.header));
@@ -701,8 +871,8 @@ impl WorldFile<'_> {
         let cell = |i: usize| row.cells.get(i).map(String::as_str).unwrap_or("");
         let release = row_release(self.file, line, "Source", cell(0), self.release.as_deref())?;
         let country_raw = squash(cell(1));
-        let (party, country_qualifier) = resolve_usgs_country(self.reference, &country_raw)
-            .ok_or_else(|| {
+        let (party, country_note) =
+            resolve_usgs_country(self.reference, &country_raw).ok_or_else(|| {
                 self.reject(
                     line,
                     "Country",
@@ -742,10 +912,47 @@ impl WorldFile<'_> {
                 )
             })?,
         };
+        Ok(RowHead {
+            release,
+            country_raw,
+            party,
+            country_note,
+            type_text,
+            stage,
+            mineral,
+        })
+    }
+
+    /// The records of a row whose head is read, in the given series (a Type text).
+    fn records(
+        &self,
+        row: &RawRow,
+        head: &RowHead<'_>,
+        series_type: &str,
+    ) -> std::result::Result<Vec<ProductionRecord>, RowError> {
+        let line = row.line;
+        let cell = |i: usize| row.cells.get(i).map(String::as_str).unwrap_or("");
+        let RowHead {
+            release,
+            country_raw,
+            party,
+            country_note,
+            type_text,
+            stage,
+            mineral,
+        } = head;
         let type_estimated = type_text.to_lowercase().contains("estimated");
 
         // Notes by group; unnamed columns belong to the group of the column before them.
+        // The row's own notes (on the country, or a Type reworded into its series) come first
+        // and go to every record.
         let mut notes: Vec<(Option<Measure>, String, String)> = Vec::new();
+        if !country_note.is_empty() {
+            notes.push((None, self.header[1].clone(), country_note.clone()));
+        }
+        if series_type != head.series_type() {
+            notes.push((None, "Type".to_string(), type_text.clone()));
+        }
         let mut group: Option<Measure> = None;
         for (i, col) in self.columns.iter().enumerate() {
             let text = squash(cell(i));
@@ -789,25 +996,21 @@ impl WorldFile<'_> {
                     ),
                 ));
             }
-            let mut series = if is_placeholder_type(&type_text) {
-                String::new()
-            } else {
-                type_text.clone()
-            };
-            for part in [vc.product.to_lowercase(), country_qualifier.clone()] {
-                if !part.is_empty() && !series.contains(&part) {
-                    if !series.is_empty() {
-                        series.push_str("; ");
-                    }
-                    series.push_str(&part);
+            // The Type, then the column's product word ("sponge") when the Type lacks it.
+            let mut series = series_type.to_string();
+            let product = vc.product.to_lowercase();
+            if !product.is_empty() && !series.contains(&product) {
+                if !series.is_empty() {
+                    series.push_str("; ");
                 }
+                series.push_str(&product);
             }
             records.push(ProductionRecord {
                 release: release.clone(),
                 mineral: mineral.id.clone(),
-                party,
+                party: *party,
                 country_raw: country_raw.clone(),
-                stage,
+                stage: *stage,
                 measure: vc.measure,
                 series,
                 year: vc.year,
@@ -1272,10 +1475,9 @@ mod tests {
             Stage::Mining,
             Measure::Production,
         );
-        assert_eq!(
-            (ind.release.as_str(), ind.series.as_str()),
-            ("MCS2024", "ocher")
-        );
+        // The pigment is a note on the country, not a series: all rows are one table.
+        assert_eq!((ind.release.as_str(), ind.series.as_str()), ("MCS2024", ""));
+        assert_eq!(ind.notes, "Country: ocher");
         // Vermiculite 2024: text under an unnamed column joins the reserves notes.
         let p = world("usgs-mcs/world_2024/mcs2024-vermi_world.csv");
         let bra = find(&p, country("BRA"), None, Stage::Mining, Measure::Reserves);
@@ -1508,6 +1710,168 @@ mod tests {
             [
                 (Some(2022), None, Qualifier::Note, "0,5", 2),
                 (Some(2023), Some(12_345.0), Qualifier::Exact, "12,345", 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn series_follow_the_type_not_the_notes_of_a_row() {
+        let rows = [
+            ("pt", Stage::Mining, "Mine production: Platinum", false),
+            ("pt", Stage::Mining, "World mine production: Platinum", true),
+            (
+                "ti",
+                Stage::Mining,
+                "Mine production: rutile, TiO2 content.",
+                false,
+            ),
+            (
+                "ti",
+                Stage::Mining,
+                "World total mine production: rutile (rounded), TiO2 content.",
+                true,
+            ),
+            ("ti", Stage::Mining, "Mine production: Ilmenite", false),
+            (
+                "ti",
+                Stage::Mining,
+                "Mine production: Ilmenite (rounded)",
+                true,
+            ),
+            (
+                "ti",
+                Stage::Mining,
+                "World total mine production: ilmenite and rutile",
+                true,
+            ),
+            ("tc", Stage::Mining, "Mine production, talc", false),
+            (
+                "tc",
+                Stage::Mining,
+                "Mine production, talc (includes steatite)",
+                false,
+            ),
+            ("tc", Stage::Mining, "Mine production, crude talc", false),
+            ("ky", Stage::Mining, "Mine production, kyanite", false),
+            ("ky", Stage::Mining, "NA", true),
+            ("fp", Stage::Mining, "", false),
+            ("fp", Stage::Mining, "", true),
+            ("cu", Stage::Mining, "Mine production, copper", false),
+            ("cu", Stage::Refining, "Refinery production, copper", false),
+            (
+                "cu",
+                Stage::Refining,
+                "World refinery production, copper",
+                true,
+            ),
+            // A world row's Type is matched only within its own stage.
+            (
+                "cu",
+                Stage::Mining,
+                "World refinery production, copper",
+                true,
+            ),
+        ];
+        let map = series_of_types(rows.iter().copied());
+        let got = |m: &str, s: Stage, t: &str| -> String {
+            map.get(&(m, s, t))
+                .cloned()
+                .unwrap_or_else(|| series_text(t).to_string())
+        };
+        let m = Stage::Mining;
+        assert_eq!(
+            got("pt", m, "World mine production: Platinum"),
+            "Mine production: Platinum"
+        );
+        assert_eq!(
+            got(
+                "ti",
+                m,
+                "World total mine production: rutile (rounded), TiO2 content."
+            ),
+            "Mine production: rutile, TiO2 content."
+        );
+        assert_eq!(
+            got("ti", m, "Mine production: Ilmenite (rounded)"),
+            "Mine production: Ilmenite"
+        );
+        // A total of no single table is its own series.
+        assert_eq!(
+            got("ti", m, "World total mine production: ilmenite and rutile"),
+            "World total mine production: ilmenite and rutile"
+        );
+        assert_eq!(
+            got("tc", m, "Mine production, talc (includes steatite)"),
+            "Mine production, talc"
+        );
+        // A Type that only differs in its wording stays its own series.
+        assert_eq!(
+            got("tc", m, "Mine production, crude talc"),
+            "Mine production, crude talc"
+        );
+        // A world row without a Type belongs to the one table of its stage.
+        assert_eq!(got("ky", m, "NA"), "Mine production, kyanite");
+        assert_eq!(got("fp", m, ""), "");
+        assert_eq!(
+            got("cu", Stage::Refining, "World refinery production, copper"),
+            "Refinery production, copper"
+        );
+        assert_eq!(
+            got("cu", m, "World refinery production, copper"),
+            "World refinery production, copper"
+        );
+        assert_eq!(
+            type_key(" Mine  production: rutile (rounded) , X. "),
+            "mine production: rutile, x"
+        );
+        assert_eq!(
+            strip_world_prefix("WORLD total mine production"),
+            "mine production"
+        );
+        assert_eq!(strip_world_prefix("Worldwide"), "Worldwide");
+        assert_eq!(without_trailing_note("A (b)"), Some("A"));
+        assert_eq!(without_trailing_note("(b)"), None);
+    }
+
+    #[test]
+    fn country_notes_go_to_the_notes() {
+        let text = "Source,Country,Type,Prod_t_2022,Prod_notes,Reserves_t,Reserves_notes\n\
+                    MCS2024,Chile,\"Mine production, x\",5,,1,\n\
+                    MCS2024,\"Peru, concentrate\",\"Mine production, x\",7,n1,2,r1\n\
+                    MCS2024,\"World total (rounded), excluding United States\",\
+                    \"World mine production, x\",12,,3,\n";
+        let p = parse_world("mcs2024-cobal_world.csv", text.as_bytes(), reference()).unwrap();
+        assert_eq!(p.rejects, vec![]);
+        let got: Vec<_> = p
+            .records
+            .iter()
+            .map(|r| (r.country_raw.as_str(), r.series.as_str(), r.notes.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Chile", "Mine production, x", ""),
+                ("Chile", "Mine production, x", ""),
+                (
+                    "Peru, concentrate",
+                    "Mine production, x",
+                    "Country: concentrate; n1"
+                ),
+                (
+                    "Peru, concentrate",
+                    "Mine production, x",
+                    "Country: concentrate; r1"
+                ),
+                (
+                    "World total (rounded), excluding United States",
+                    "Mine production, x",
+                    "Country: excluding United States; Type: World mine production, x"
+                ),
+                (
+                    "World total (rounded), excluding United States",
+                    "Mine production, x",
+                    "Country: excluding United States; Type: World mine production, x"
+                ),
             ]
         );
     }

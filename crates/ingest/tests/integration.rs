@@ -3,5 +3,6 @@
 mod criticality;
 mod exposure;
 mod lines;
+mod mcs_series;
 mod names;
 mod news;

@@ -60,7 +60,7 @@ pub async fn run(ctx: &Context, args: &EventsArgs) -> Result<()> {
         format!("WHERE {}", filters.join(" AND "))
     };
     let store = ctx.store().await?;
-    let q = format!("SELECT * FROM events {where_clause} ORDER BY date_start, event_id");
+    let q = format!("SELECT * FROM events {where_clause} ORDER BY date_start DESC, event_id");
     let events: Vec<EventRow> = from_batches("events", &store.sql(&q).await?)?;
     let total = events.len();
     let mut out = Output::new(&[

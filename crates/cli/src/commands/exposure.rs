@@ -124,6 +124,23 @@ fn scores(e: &Exposure) -> [Value; 4] {
     ]
 }
 
+/// A note when no event of the store falls in the scoring window (the built-in UCDP sample
+/// ends in 2022, and `--as-of` defaults to today): scores of 0 would otherwise look like calm.
+fn window_note(events: &[ConflictEvent], day: NaiveDate, window_days: i64) -> Option<String> {
+    let start = day - chrono::Duration::days(window_days);
+    if events
+        .iter()
+        .any(|e| e.date_start <= day && e.date_end >= start)
+    {
+        return None;
+    }
+    let newest = events.iter().map(|e| e.date_end).max()?;
+    Some(format!(
+        "no event in the store falls in the {window_days} days before {day}; the newest ends on \
+         {newest} (give --as-of {newest} to score the events the store holds, or import newer ones)"
+    ))
+}
+
 /// Runs `exposure`.
 pub async fn run(ctx: &Context, args: &ExposureArgs) -> Result<()> {
     let day = as_of(args.as_of.as_deref())?;
@@ -189,6 +206,8 @@ pub async fn run(ctx: &Context, args: &ExposureArgs) -> Result<()> {
         row.extend(scores(&all[i]));
         out.row(row);
     }
+    out.notes
+        .extend(window_note(&events, day, i64::from(p.window_days)));
     out.meta("area", area);
     out.meta("as_of", day.to_string());
     out.meta("radius_km", p.radius_km);
@@ -332,6 +351,8 @@ async fn site(
             json!({"event_id": e.id, "date_start": e.date_start.to_string(), "distance_km": (d * 10.0).round() / 10.0}),
         );
     }
+    out.notes
+        .extend(window_note(events, day, i64::from(p.window_days)));
     if !explain {
         out.notes.push("(rolling 12-month windows, no recency decay inside a window; --explain lists the events)".into());
     }

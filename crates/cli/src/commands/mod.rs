@@ -64,6 +64,17 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Prints a JSON document, pretty, on standard output. Unlike `println!`, a closed pipe
+/// (`| head`) is an error that `main` ends quietly on, not a panic.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Prints an output to stdout in the context's format.
 pub fn print(ctx: &Context, out: &crate::output::Output) -> Result<()> {
     let stdout = std::io::stdout();

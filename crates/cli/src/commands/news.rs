@@ -94,7 +94,7 @@ fn extract(ctx: &Context, file: &Path, published: Option<&str>, lang: LangArg) -
     }
     let x = extractor(ctx)?.extract(&article);
     if ctx.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&x)?);
+        super::print_json(&x)?;
         return Ok(());
     }
     let mut out = Output::new(&[
@@ -255,7 +255,7 @@ fn eval(ctx: &Context, gold: &Path, articles: &Path) -> Result<()> {
     let predicted = extractor(ctx)?.extract_all(&arts);
     let report = news::evaluate(&g.records, &predicted);
     if ctx.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        super::print_json(&report)?;
         return Ok(());
     }
     let mut out = Output::new(&[

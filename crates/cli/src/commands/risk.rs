@@ -347,6 +347,27 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
             args.wgi_year
         );
     }
+    if args.method == RiskMethod::Geopolrisk {
+        #[derive(serde::Deserialize)]
+        struct N {
+            n: i64,
+        }
+        let n: Vec<N> = query(
+            &store,
+            "trade",
+            &format!(
+                "SELECT COUNT(*) AS n FROM trade WHERE reporter_iso3 = {} AND flow = 'import'",
+                lit(importer.as_str())
+            ),
+        )
+        .await?;
+        if n.first().is_none_or(|n| n.n == 0) {
+            bail!(
+                "GeoPolRisk needs the imports of {importer} by partner: the store has none \
+                 (import a UN Comtrade extract with `orewatch import comtrade FILE`)"
+            );
+        }
+    }
     let wgi = eu::wgi_scores(&governance, args.wgi_year);
     let instability = geopolrisk::instability_scores(&governance, args.wgi_year);
     let ev = args.ev.as_deref().map(|p| read_ev(p, ctx)).transpose()?;
@@ -367,11 +388,19 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
             .iter()
             .find(|r| r.party.aggregate() == Some(orewatch_core::model::Aggregate::OtherCountries))
             .and_then(|r| r.value);
-        let countries: Vec<&ProductionRecord> = recs
-            .iter()
-            .filter(|r| r.party.country().is_some())
-            .collect();
-        let q: Vec<f64> = countries.iter().map(|r| r.value.unwrap_or(0.0)).collect();
+        // One supplier per country: a country printed on two rows (U.S. helium, extracted
+        // from natural gas and from the Cliffside Field) is summed.
+        let mut countries: Vec<&ProductionRecord> = Vec::new();
+        let mut q: Vec<f64> = Vec::new();
+        for r in recs.iter().filter(|r| r.party.country().is_some()) {
+            match countries.iter().position(|c| c.party == r.party) {
+                Some(i) => q[i] += r.value.unwrap_or(0.0),
+                None => {
+                    countries.push(r);
+                    q.push(r.value.unwrap_or(0.0));
+                }
+            }
+        }
         // A supply whose concentration cannot be computed (every country withheld, a world
         // total below the countries) keeps its row, with the reason.
         let conc = match concentration_with_remainder(&q, world, other) {

@@ -105,6 +105,14 @@ pub async fn supply_chain(
                 .iter()
                 .find(|c| c.measure == "capacity" && c.iso3.as_deref() == Some(code))
                 .and_then(|c| c.value);
+            // A country printed on two rows (U.S. helium) is one supplier with the sum.
+            if let Some(s) = suppliers
+                .iter_mut()
+                .find(|s: &&mut SupplierState| s.country == country)
+            {
+                s.production_t += v;
+                continue;
+            }
             let s = SupplierState::new(country, v);
             suppliers.push(match cap {
                 Some(c) => s.with_capacity(c),
@@ -202,13 +210,13 @@ async fn demand_for(
     }
     if importer.as_str() != "USA" {
         bail!(
-            "no consumption figures for {importer}: give --consumption-t (the MCS salient statistics are U.S. figures)"
+            "no consumption figures for {importer} (the MCS salient statistics are U.S. figures)"
         );
     }
     match us_consumption(store, mineral, release).await? {
         Some((c, _, source)) => Ok((ImporterDemand::pooled(importer, mineral.clone(), c), source)),
         None => bail!(
-            "no U.S. consumption of {mineral} in the MCS salient statistics (withheld or missing): give --consumption-t"
+            "no U.S. consumption of {mineral} in the MCS salient statistics (withheld or missing)"
         ),
     }
 }
@@ -328,8 +336,9 @@ pub async fn run_scenario_cmd(ctx: &Context, args: &ScenarioArgs) -> Result<()> 
         let (chain, _year) = supply_chain(&store, m, &release)
             .await?
             .with_context(|| format!("no production figures of {m} in {release}"))?;
-        let (demand, source) =
-            demand_for(&store, importer, m, &release, args.consumption_t).await?;
+        let (demand, source) = demand_for(&store, importer, m, &release, args.consumption_t)
+            .await
+            .context("give the importer's annual consumption with --consumption-t")?;
         chains.push(chain);
         demands.push(demand);
         sources.insert(m.clone(), source);
@@ -342,10 +351,11 @@ pub async fn run_scenario_cmd(ctx: &Context, args: &ScenarioArgs) -> Result<()> 
     };
     let outcomes = run_scenario(&chains, &demands, &shocks, &params)?;
     if ctx.format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "release": release, "outcomes": outcomes }))?
-        );
+        super::print_json(&json!({
+            "release": release,
+            "consumption_sources": sources,
+            "outcomes": outcomes
+        }))?;
         return Ok(());
     }
     for o in &outcomes {
@@ -512,15 +522,12 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
         args.wgi_year, restriction_events
     );
     if ctx.format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "release": release,
-                "skipped": skipped,
-                "risk_inputs": risk_note,
-                "report": report
-            }))?
-        );
+        super::print_json(&json!({
+            "release": release,
+            "skipped": skipped,
+            "risk_inputs": risk_note,
+            "report": report
+        }))?;
         return Ok(());
     }
     let mut out = Output::new(&[

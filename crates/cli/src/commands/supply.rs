@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::args::SupplyArgs;
 use crate::context::Context;
-use crate::output::{Output, round};
+use crate::output::{Output, quantity, round};
 
 /// Chooses the release and year: both given → as given; a release → its latest year; a year →
 /// the newest release that has it; neither → the newest release and its latest year.
@@ -102,10 +102,15 @@ pub async fn run(ctx: &Context, args: &SupplyArgs) -> Result<()> {
             .iter()
             .find(|r| r.aggregate.as_deref() == Some("other_countries"))
             .and_then(|r| r.value);
-        let countries: Vec<&ProductionRow> = rows.iter().filter(|r| r.iso3.is_some()).collect();
+        let countries = per_country(rows);
+        let countries: Vec<&ProductionRow> = countries.iter().collect();
         let quantities: Vec<f64> = countries.iter().map(|r| r.value.unwrap_or(0.0)).collect();
-        let Ok(c) = concentration_with_remainder(&quantities, world, other) else {
-            continue;
+        let c = match concentration_with_remainder(&quantities, world, other) {
+            Ok(c) => c,
+            Err(e) => {
+                out.notes.push(format!("{series}: no concentration: {e}"));
+                continue;
+            }
         };
         let unit = rows.first().map(|r| r.unit.clone()).unwrap_or_default();
         summaries.push(json!({
@@ -133,7 +138,7 @@ pub async fn run(ctx: &Context, args: &SupplyArgs) -> Result<()> {
                 json!(rank + 1),
                 json!(r.iso3),
                 json!(name(r)),
-                json!(r.value),
+                quantity(r.value),
                 json!(r.unit),
                 if has_value {
                     round(share * 100.0, 2)
@@ -150,7 +155,7 @@ pub async fn run(ctx: &Context, args: &SupplyArgs) -> Result<()> {
                 json!(null),
                 json!(null),
                 json!(r.country_raw.trim()),
-                json!(r.value),
+                quantity(r.value),
                 json!(r.unit),
                 json!(null),
                 json!(r.estimated),
@@ -187,4 +192,29 @@ pub async fn run(ctx: &Context, args: &SupplyArgs) -> Result<()> {
         ));
     }
     super::print(ctx, &out)
+}
+
+/// One row per country: a country the table prints on two rows (U.S. helium, extracted from
+/// natural gas and from the Cliffside Field) is one supplier with the sum, estimated when
+/// either row is, with both rows' notes.
+fn per_country(rows: &[ProductionRow]) -> Vec<ProductionRow> {
+    let mut out: Vec<ProductionRow> = Vec::new();
+    for r in rows.iter().filter(|r| r.iso3.is_some()) {
+        match out.iter_mut().find(|o| o.iso3 == r.iso3) {
+            Some(o) => {
+                o.value = match (o.value, r.value) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    (a, b) => a.or(b),
+                };
+                o.estimated |= r.estimated;
+                o.notes = [o.notes.as_str(), r.notes.as_str()]
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            }
+            None => out.push(r.clone()),
+        }
+    }
+    out
 }

@@ -169,7 +169,12 @@ pub fn disruption_potential_from_production(
         );
         match r.party {
             Party::Aggregate(Aggregate::World) => world = Some(v),
-            Party::Country(c) => producers.push((Some(c), v)),
+            // A country printed on two rows (U.S. helium: extracted from natural gas, and from
+            // the Cliffside Field) is one producer.
+            Party::Country(c) => match producers.iter_mut().find(|p| p.0 == Some(c)) {
+                Some(p) => p.1 += v,
+                None => producers.push((Some(c), v)),
+            },
             Party::Aggregate(_) => remainder += v,
         }
     }
