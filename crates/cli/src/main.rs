@@ -33,9 +33,17 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("orewatch: error: {err}");
+            let mut said = err.to_string();
+            eprintln!("orewatch: error: {said}");
+            // Causes that only repeat what was said (DataFusion wraps its errors in layers
+            // that print the same text) are left out.
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let c = cause.to_string();
+                if !said.contains(&c) {
+                    eprintln!("  caused by: {c}");
+                    said.push('\n');
+                    said.push_str(&c);
+                }
             }
             ExitCode::from(2)
         }

@@ -238,3 +238,32 @@ fn every_mcs_figure_is_in_the_store() {
     );
     assert_eq!(v["rows"][0]["n"], 7369);
 }
+
+#[test]
+fn a_region_selection_counts_the_sites_without_a_region() {
+    // Some sources name no province for a site: a --region selection cannot hold them, and
+    // says how many of the country's sites that leaves out (with the same mineral filter).
+    let v = json(
+        shared_store(),
+        &["sites", "--region", "PK-BA", "--mineral", "copper"],
+    );
+    let unregioned = json(
+        shared_store(),
+        &[
+            "sql",
+            "SELECT COUNT(*) AS n FROM sites WHERE iso3 = 'PAK' AND region IS NULL \
+             AND array_has(commodities, 'copper')",
+        ],
+    )["rows"][0]["n"]
+        .as_u64()
+        .unwrap();
+    assert!(unregioned > 0);
+    let notes = v["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{unregioned} sites of PAK name no region"))),
+        "{v}"
+    );
+}

@@ -152,11 +152,13 @@ pub async fn run(ctx: &Context, args: &ExposureArgs) -> Result<()> {
         return site(ctx, &store, &events, key, &p, day, args.explain).await;
     }
     let mut filters = vec!["latitude IS NOT NULL".to_string()];
+    let mut region_country = None;
     let area = if let Some(r) = &args.region {
         let code = RegionCode::try_new(r)?;
-        if ctx.reference.regions.get(&code).is_none() {
+        let Some(region) = ctx.reference.regions.get(&code) else {
             bail!("--region {r:?}: no such ISO 3166-2 region");
-        }
+        };
+        region_country = Some(region.country);
         filters.push(format!("region = {}", lit(code.as_str())));
         code.to_string()
     } else if let Some(c) = &args.country {
@@ -208,6 +210,15 @@ pub async fn run(ctx: &Context, args: &ExposureArgs) -> Result<()> {
     }
     out.notes
         .extend(window_note(&events, day, i64::from(p.window_days)));
+    if let Some(country) = region_country {
+        let extra: Vec<String> = filters
+            .iter()
+            .filter(|f| f.starts_with("array_has("))
+            .cloned()
+            .collect();
+        out.notes
+            .extend(super::sites::unregioned_note(&store, country, &area, &extra).await?);
+    }
     out.meta("area", area);
     out.meta("as_of", day.to_string());
     out.meta("radius_km", p.radius_km);

@@ -29,8 +29,44 @@ pub fn parse_lat_lon(s: &str) -> Result<LatLon> {
     LatLon::try_new(lat, lon).with_context(|| format!("--near {s:?}"))
 }
 
+/// The note for a `--region` selection: how many sites of the region's country (with the same
+/// extra filters) have no region, because their source names none, and so cannot be in it.
+pub async fn unregioned_note(
+    store: &orewatch_store::DeltaStore,
+    country: orewatch_core::CountryCode,
+    region: &str,
+    extra: &[String],
+) -> Result<Option<String>> {
+    let mut filters = vec![
+        format!("iso3 = {}", lit(country.as_str())),
+        "region IS NULL".to_string(),
+    ];
+    filters.extend(extra.iter().cloned());
+    #[derive(serde::Deserialize)]
+    struct N {
+        n: i64,
+    }
+    let n: Vec<N> = from_batches(
+        "sites",
+        &store
+            .sql(&format!(
+                "SELECT COUNT(*) AS n FROM sites WHERE {}",
+                filters.join(" AND ")
+            ))
+            .await?,
+    )?;
+    Ok(n.first().filter(|n| n.n > 0).map(|n| {
+        format!(
+            "{} sites of {country} name no region in their source and are not counted in {region} \
+             (`orewatch sites --country {country}` lists them)",
+            n.n
+        )
+    }))
+}
+
 /// Runs `sites`.
 pub async fn run(ctx: &Context, args: &SitesArgs) -> Result<()> {
+    let mut region_country = None;
     let mut filters = Vec::new();
     if let Some(c) = &args.country {
         let code = ctx.reference.countries.country(c)?;
@@ -38,9 +74,10 @@ pub async fn run(ctx: &Context, args: &SitesArgs) -> Result<()> {
     }
     if let Some(r) = &args.region {
         let code = RegionCode::try_new(r)?;
-        if ctx.reference.regions.get(&code).is_none() {
+        let Some(region) = ctx.reference.regions.get(&code) else {
             bail!("--region {r:?}: no such ISO 3166-2 region");
-        }
+        };
+        region_country = Some((region.country, code.to_string()));
         filters.push(format!("region = {}", lit(code.as_str())));
     }
     if let Some(m) = &args.mineral {
@@ -115,6 +152,15 @@ pub async fn run(ctx: &Context, args: &SitesArgs) -> Result<()> {
         ]);
     }
     out.meta("matched", total);
+    if let Some((country, region)) = &region_country {
+        let extra: Vec<String> = filters
+            .iter()
+            .filter(|f| f.starts_with("array_has("))
+            .cloned()
+            .collect();
+        out.notes
+            .extend(unregioned_note(&store, *country, region, &extra).await?);
+    }
     if total > args.limit {
         out.notes.push(format!(
             "({} of {total} sites shown; raise --limit to see more)",
