@@ -1011,7 +1011,18 @@ impl<'a> WorldFile<'a> {
                 party: *party,
                 country_raw: country_raw.clone(),
                 stage: *stage,
-                measure: vc.measure,
+                // A production column whose row Type names a capacity and no production
+                // ("Clinker capacity, estimated" in the cement tables' `Prod_kt_est_*`
+                // columns, "Plant capacity, silicon carbide") holds a capacity; titanium's
+                // "Sponge Metal Production and Sponge and Pigment Capacity" does not.
+                measure: if vc.measure == Measure::Production && {
+                    let t = series_type.to_lowercase();
+                    t.contains("capacity") && !t.contains("production")
+                } {
+                    Measure::Capacity
+                } else {
+                    vc.measure
+                },
                 series,
                 year: vc.year,
                 value: parsed.value.map(|v| vc.unit.to_canonical(v)),
@@ -1873,6 +1884,34 @@ mod tests {
                     "Country: excluding United States; Type: World mine production, x"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_capacity_type_in_a_production_column_is_a_capacity() {
+        // MCS2024 cement: `Prod_kt_est_2023` holds "Cement production, estimated" and
+        // "Clinker capacity, estimated" rows.
+        let bytes = builtin::file("usgs-mcs/world_2024/mcs2024-cemen_world.csv").unwrap();
+        let p = parse_world("mcs2024-cemen_world.csv", bytes, reference()).unwrap();
+        let measure_of = |series: &str| {
+            let m: Vec<Measure> = p
+                .records
+                .iter()
+                .filter(|r| r.series.starts_with(series) && r.year.is_some())
+                .map(|r| r.measure)
+                .collect();
+            assert!(!m.is_empty(), "{series}");
+            m
+        };
+        assert!(
+            measure_of("Clinker capacity")
+                .iter()
+                .all(|m| *m == Measure::Capacity)
+        );
+        assert!(
+            measure_of("Cement production")
+                .iter()
+                .all(|m| *m == Measure::Production)
         );
     }
 
