@@ -428,7 +428,8 @@ async fn commit_writes(
             source: name.into(),
             table_name: w.table.into(),
             records: n as i64,
-            rejects: rejects.len() as i64,
+            // The rejects of this table's files.
+            rejects: rejects.iter().filter(|r| w.files.contains(&r.file)).count() as i64,
             table_version: i64::try_from(version).unwrap_or(i64::MAX),
             imported_at: now.clone(),
             source_file: w.files.join(";"),

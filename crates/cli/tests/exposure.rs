@@ -175,3 +175,37 @@ fn events_list_the_newest_first_and_negative_radii_are_named() {
         "{err}"
     );
 }
+
+#[test]
+fn a_revised_wgi_release_replaces_the_older_estimates() {
+    // A later WGI update (its last year column is 2023: the "2024 update") revises the DR
+    // Congo's 2022 political stability from −1.977 to 1.5. Both releases stay in the store;
+    // every reading takes the newest.
+    let store = crate::common::store_copy();
+    let wgi = include_str!("../../../data/wgi/WGIData_2023update.csv");
+    let mut lines = wgi.lines();
+    let header = lines.next().unwrap();
+    let mut revised = vec![format!("{header}\"2023\",")];
+    for l in lines.filter(|l| l.starts_with("\"Congo, Dem. Rep.\",\"COD\"")) {
+        let l = if l.contains("\"PV.EST\"") {
+            l.replace("\"-1.97774624824524\",", "\"1.5\",")
+        } else {
+            l.to_string()
+        };
+        revised.push(format!("{l}\"\","));
+    }
+    assert_eq!(revised.len(), 1 + 36, "six indicators × six series of COD");
+    let f = store.path().join("WGIData_2024update.csv");
+    std::fs::write(&f, revised.join("\n")).unwrap();
+    crate::common::ok(store.path(), &["import", "wgi", f.to_str().unwrap()]);
+    let pv = |site: &str| {
+        let v = json(
+            store.path(),
+            &["exposure", "--site", site, "--as-of", "2024-01-01"],
+        );
+        v["meta"]["wgi_pv"].clone()
+    };
+    let cod = pv("gsc_world_tin_tungsten:393");
+    assert_eq!(cod["year"], 2022);
+    assert_eq!(cod["estimate"], 1.5, "{cod}");
+}

@@ -9,6 +9,13 @@ pub fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// The governance table with one estimate per country, year and indicator: that of the newest
+/// WGI release in the store (each update revises earlier years). Use it in place of
+/// `governance` in a `FROM` clause: `format!("... FROM {GOVERNANCE_LATEST} AS governance ...")`.
+pub const GOVERNANCE_LATEST: &str = "(SELECT * EXCLUDE (release_rank) FROM (SELECT *, \
+     row_number() OVER (PARTITION BY iso3, year, dimension ORDER BY release DESC) AS release_rank \
+     FROM governance) WHERE release_rank = 1)";
+
 /// The (release, year) pairs that have production figures of a mineral at a stage, newest
 /// release first, then newest year first.
 pub async fn production_vintages<E: Engine>(

@@ -947,8 +947,14 @@ pub struct SiteRow {
 impl SiteRow {
     /// The row of a site read from `file`.
     pub fn new(s: &orewatch_core::model::site::MineSite, file: &str) -> Self {
-        let mut datasets: Vec<String> = s.provenances.iter().map(|p| p.dataset.clone()).collect();
-        datasets.dedup();
+        // Each dataset once, in the order of the provenances (`dedup` alone keeps repeats that
+        // are not adjacent).
+        let mut datasets: Vec<String> = Vec::new();
+        for p in &s.provenances {
+            if !datasets.contains(&p.dataset) {
+                datasets.push(p.dataset.clone());
+            }
+        }
         SiteRow {
             site_id: s.id.as_str().to_string(),
             name: s.name.clone(),

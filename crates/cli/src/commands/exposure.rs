@@ -10,7 +10,7 @@ use orewatch_core::exposure::{
 use orewatch_core::geo::{LatLon, haversine_km};
 use orewatch_core::model::conflict::ConflictEvent;
 use orewatch_core::{CountryCode, RegionCode};
-use orewatch_store::queries::lit;
+use orewatch_store::queries::{GOVERNANCE_LATEST, lit};
 use orewatch_store::records::{EventRow, SiteRow};
 use orewatch_store::rows::from_batches;
 use orewatch_store::{DeltaStore, Engine};
@@ -104,7 +104,7 @@ async fn pv_estimate(
         estimate: Option<f64>,
     }
     let q = format!(
-        "SELECT year, estimate FROM governance WHERE dimension = 'PV' AND iso3 = {} AND year <= {year} \
+        "SELECT year, estimate FROM {GOVERNANCE_LATEST} AS governance WHERE dimension = 'PV' AND iso3 = {} AND year <= {year} \
          AND estimate IS NOT NULL ORDER BY year DESC LIMIT 1",
         lit(c)
     );

@@ -18,7 +18,7 @@ use orewatch_core::model::eu::{EuEndUseShare, EuSupplyShare, SupplyScope};
 use orewatch_core::model::governance::GovernanceRecord;
 use orewatch_core::model::trade::{TradeDirection, TradeFlow};
 use orewatch_core::model::{Dimension, Party, ProductionRecord, Qualifier, Stage};
-use orewatch_store::queries::lit;
+use orewatch_store::queries::{GOVERNANCE_LATEST, lit};
 use orewatch_store::records::{
     EuEndUseRow, EuSupplyShareRow, GovernanceRow, ImportRelianceRow, ProductionRow, TradeRow,
 };
@@ -332,7 +332,10 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
             let g: Vec<GovernanceRow> = query(
                 &store,
                 "governance",
-                &format!("SELECT * FROM governance WHERE year = {}", args.wgi_year),
+                &format!(
+                    "SELECT * FROM {GOVERNANCE_LATEST} AS governance WHERE year = {}",
+                    args.wgi_year
+                ),
             )
             .await?;
             g.iter()

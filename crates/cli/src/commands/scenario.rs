@@ -14,7 +14,7 @@ use orewatch_core::scenario::{
     Shock, SimulationParams, StageSupply, SupplierState, SupplyChain, run_scenario, simulate,
 };
 use orewatch_core::{CountryCode, MineralId};
-use orewatch_store::queries::lit;
+use orewatch_store::queries::{GOVERNANCE_LATEST, lit};
 use orewatch_store::records::{NewsEventRow, ProductionRow, SalientRow};
 use orewatch_store::rows::from_batches;
 use orewatch_store::{DeltaStore, Engine};
@@ -405,7 +405,7 @@ pub async fn run_simulate(ctx: &Context, args: &SimulateArgs) -> Result<()> {
         "governance",
         &store
             .sql(&format!(
-                "SELECT iso3, estimate FROM governance WHERE dimension = 'PV' AND year = {}",
+                "SELECT iso3, estimate FROM {GOVERNANCE_LATEST} AS governance WHERE dimension = 'PV' AND year = {}",
                 args.wgi_year
             ))
             .await?,
