@@ -60,7 +60,7 @@ impl Context {
                 "orewatch: first use: building the store from the built-in data in {}",
                 self.data_dir.display()
             );
-            crate::load::init(self, &mut store).await?;
+            crate::load::init(self, &mut store, false).await?;
         }
         Ok(store)
     }

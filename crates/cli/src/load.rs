@@ -346,6 +346,9 @@ pub fn parse_source(
             if files.is_empty() {
                 bail!("no city file (GeoNames cities1000 layout) among the inputs");
             }
+            // The alternate-names files are part of the import too: their earlier rejects are
+            // replaced with this import's (no row of `cities` carries their name).
+            files.extend(alt_inputs.iter().map(|a| a.name.clone()));
             writes.push(table_write("cities", &rows, files)?);
         }
     }
@@ -549,11 +552,20 @@ pub fn builtin_sources() -> Vec<(Source, Vec<Input>)> {
 /// Builds the store from the built-in data: reference tables, then every source. Rows that the
 /// built-in files themselves get rejected for (known publisher defects) are stored in `rejects`
 /// and counted in the summary.
-pub async fn init(ctx: &Context, store: &mut DeltaStore) -> Result<()> {
+pub async fn init(ctx: &Context, store: &mut DeltaStore, force: bool) -> Result<()> {
     // One unit: an interrupted or failed init leaves no half-built store behind (the next
-    // open rolls it back, and the next use builds it again).
+    // open rolls it back, and the next use builds it again). `force` removes every table
+    // first, under the same lock, so a concurrent import waits instead of losing its tables.
     store
-        .atomically(async |store: &mut DeltaStore| init_tables(ctx, store).await)
+        .atomically(async |store: &mut DeltaStore| {
+            if force {
+                store.remove_all_tables().await?;
+            } else if store.version("production").await?.is_some() {
+                // Another process built the store while this one waited for the lock.
+                return Ok(());
+            }
+            init_tables(ctx, store).await
+        })
         .await
 }
 

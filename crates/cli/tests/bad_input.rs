@@ -192,3 +192,30 @@ fn sql_cannot_change_the_store() {
     }
     assert_eq!(table_counts(store.path()), before);
 }
+
+#[test]
+fn init_force_rebuilds_the_built_in_store() {
+    // An import on top of the built-in data, then `init --force`: the store is the built-in
+    // one again (same tables and counts), and the import is gone.
+    let store = store_copy();
+    let before = table_counts(store.path());
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("acled.csv");
+    std::fs::write(&f, acled_good_rows()).unwrap();
+    crate::common::ok(store.path(), &["import", "acled", f.to_str().unwrap()]);
+    assert_ne!(table_counts(store.path()), before);
+    crate::common::ok(store.path(), &["init", "--force"]);
+    let after: Vec<(String, u64)> = table_counts(store.path())
+        .into_iter()
+        .filter(|(t, _)| t != "imports")
+        .collect();
+    let want: Vec<(String, u64)> = before.into_iter().filter(|(t, _)| t != "imports").collect();
+    assert_eq!(after, want);
+    assert_eq!(
+        count(
+            store.path(),
+            "SELECT COUNT(*) AS n FROM events WHERE source = 'acled'"
+        ),
+        0
+    );
+}

@@ -155,8 +155,7 @@ impl DeltaStore {
     /// holds the lock (a writer that is still running holds it), every table in the journal
     /// goes back to its recorded version.
     async fn recover(&mut self) -> Result<()> {
-        let path = self.dir.join(JOURNAL_FILE);
-        if !path.exists() {
+        if !self.dir.join(JOURNAL_FILE).exists() {
             return Ok(());
         }
         let lock = self.lock_file()?;
@@ -167,49 +166,109 @@ impl DeltaStore {
                 return Err(self.data_dir_error(self.dir.join(LOCK_FILE), e));
             }
         }
-        // Another process may have finished and removed it meanwhile.
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(());
-        };
-        let journal: BTreeMap<String, Option<u64>> = serde_json::from_str(&text)
-            .map_err(|e| Error::Internal(format!("{}: unreadable journal: {e}", path.display())))?;
-        self.recovered = self.roll_back(&journal).await?;
-        std::fs::remove_file(&path).map_err(|e| self.data_dir_error(path, e))?;
+        self.recovered = self.recover_locked().await?;
         Ok(())
     }
 
-    /// Restores every table of `journal` whose version changed; returns their names.
+    /// With the lock held: rolls back the journal a dead writer left, if any, and removes it;
+    /// returns the tables restored. A unit calls it before it starts, so that a writer that
+    /// died after this store was opened is rolled back, not overwritten.
+    async fn recover_locked(&mut self) -> Result<Vec<String>> {
+        let path = self.dir.join(JOURNAL_FILE);
+        // Another process may have finished and removed it meanwhile.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(Vec::new());
+        };
+        let journal: BTreeMap<String, Option<u64>> = serde_json::from_str(&text)
+            .map_err(|e| Error::Internal(format!("{}: unreadable journal: {e}", path.display())))?;
+        let restored = self.roll_back(&journal).await?;
+        for t in &restored {
+            self.register(table_def(t)?).await?;
+        }
+        self.remove_journal()?;
+        Ok(restored)
+    }
+
+    /// Removes the journal: the commit point of a unit. If the file cannot be removed it is
+    /// emptied, so that no later open rolls back what the unit wrote.
+    fn remove_journal(&self) -> Result<()> {
+        let path = self.dir.join(JOURNAL_FILE);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => std::fs::write(&path, "{}").map_err(|_| self.data_dir_error(path, e)),
+        }
+    }
+
+    /// Restores every table of `journal` whose version changed; returns their names. Every
+    /// table is tried; the first failure is returned after the others were restored.
     async fn roll_back(&self, journal: &BTreeMap<String, Option<u64>>) -> Result<Vec<String>> {
         let mut restored = Vec::new();
+        let mut first_error = None;
         for (table, before) in journal {
-            let def = table_def(table)?;
-            let now = self.load(table).await?;
-            let now_version = now.as_ref().and_then(DeltaTable::version);
-            if now_version == *before {
-                continue;
-            }
-            match (before, now) {
-                (None, _) => {
-                    let path = self.dir.join(def.name);
-                    if path.exists() {
-                        std::fs::remove_dir_all(&path).map_err(|e| self.data_dir_error(path, e))?;
-                    }
-                }
-                (Some(v), Some(t)) => {
-                    t.restore()
-                        .with_version_to_restore(*v)
-                        .await
-                        .map_err(|e| Error::delta(table, e))?;
-                }
-                (Some(_), None) => {
-                    return Err(Error::Internal(format!(
-                        "table {table}: the journal records a version but the table is gone"
-                    )));
+            match self.restore_table(table, *before).await {
+                Ok(true) => restored.push(table.clone()),
+                Ok(false) => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
                 }
             }
-            restored.push(table.clone());
         }
-        Ok(restored)
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(restored),
+        }
+    }
+
+    /// Puts one table back to `before` (`None`: removes it); `false` when it already is.
+    async fn restore_table(&self, table: &str, before: Option<u64>) -> Result<bool> {
+        let def = table_def(table)?;
+        let now = self.load(table).await?;
+        if now.as_ref().and_then(DeltaTable::version) == before {
+            return Ok(false);
+        }
+        match (before, now) {
+            (None, _) => {
+                let path = self.dir.join(def.name);
+                if path.exists() {
+                    std::fs::remove_dir_all(&path).map_err(|e| self.data_dir_error(path, e))?;
+                }
+            }
+            (Some(v), Some(t)) => {
+                t.restore()
+                    .with_version_to_restore(v)
+                    .await
+                    .map_err(|e| Error::delta(table, e))?;
+            }
+            (Some(_), None) => {
+                return Err(Error::Internal(format!(
+                    "table {table}: the journal records a version but the table is gone"
+                )));
+            }
+        }
+        Ok(true)
+    }
+
+    /// Inside a unit: removes every table (for a rebuild from scratch). They are journaled as
+    /// absent, so a rebuild that fails leaves an empty store, which the next use builds again.
+    pub async fn remove_all_tables(&mut self) -> Result<()> {
+        if self.journal.is_none() {
+            return Err(Error::Internal(
+                "remove_all_tables outside DeltaStore::atomically".into(),
+            ));
+        }
+        for def in crate::tables::TABLES {
+            let path = self.dir.join(def.name);
+            if path.exists() {
+                std::fs::remove_dir_all(&path).map_err(|e| self.data_dir_error(path, e))?;
+            }
+            if let Some(j) = &mut self.journal {
+                j.insert(def.name.to_string(), None);
+            }
+            self.write_journal()?;
+            self.register(def).await?;
+        }
+        Ok(())
     }
 
     fn write_journal(&self) -> Result<()> {
@@ -239,7 +298,7 @@ impl DeltaStore {
         f: impl AsyncFnOnce(&mut DeltaStore) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E>
     where
-        E: From<Error>,
+        E: From<Error> + std::fmt::Display,
     {
         if self.journal.is_some() {
             return f(self).await;
@@ -247,27 +306,32 @@ impl DeltaStore {
         let lock = self.lock_file()?;
         lock.lock()
             .map_err(|e| self.data_dir_error(self.dir.join(LOCK_FILE), e))?;
+        // A writer that died while this store was open left its journal: undo it first.
+        let recovered = self.recover_locked().await?;
+        self.recovered.extend(recovered);
         self.journal = Some(BTreeMap::new());
         let result = f(self).await;
         let journal = self.journal.take().unwrap_or_default();
-        let path = self.dir.join(JOURNAL_FILE);
         match result {
             Ok(v) => {
-                if path.exists() {
-                    std::fs::remove_file(&path).map_err(|e| self.data_dir_error(path, e))?;
-                }
+                self.remove_journal()?;
                 Ok(v)
             }
-            Err(e) => {
-                let restored = self.roll_back(&journal).await?;
-                for t in &restored {
-                    self.register(table_def(t)?).await?;
+            Err(e) => match self.roll_back(&journal).await {
+                Ok(restored) => {
+                    for t in &restored {
+                        self.register(table_def(t)?).await?;
+                    }
+                    self.remove_journal()?;
+                    Err(e)
                 }
-                if path.exists() {
-                    std::fs::remove_file(&path).map_err(|e| self.data_dir_error(path, e))?;
-                }
-                Err(e)
-            }
+                // The journal stays: the next open (or unit) tries again.
+                Err(rb) => Err(E::from(Error::Unfinished(format!(
+                    "{e}; undoing the import failed too ({rb}); {} keeps the versions to \
+                     restore, and the next use of the store tries again",
+                    self.dir.join(JOURNAL_FILE).display()
+                )))),
+            },
         }
     }
 
@@ -612,6 +676,81 @@ mod tests {
         // Opening again finds nothing to do.
         let third = DeltaStore::open(dir.path()).await.unwrap();
         assert!(third.recovered().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_unit_first_undoes_a_writer_that_died_after_the_store_was_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        // Another process wrote imports v1 and died, leaving its journal; this store was
+        // already open, so `open` could not see it.
+        let mut other = DeltaStore::open(dir.path()).await.unwrap();
+        other
+            .write(
+                "imports",
+                to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
+                WriteMode::ReplaceAll,
+            )
+            .await
+            .unwrap();
+        std::fs::write(dir.path().join(JOURNAL_FILE), r#"{"imports": 0}"#).unwrap();
+        drop(other);
+        store
+            .write(
+                "rejects",
+                to_batch("rejects", &Vec::<crate::records::RejectRow>::new()).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.recovered(), ["imports"]);
+        assert_eq!(
+            ids(&store).await,
+            vec!["a"],
+            "the dead writer's import is undone"
+        );
+        assert!(!dir.path().join(JOURNAL_FILE).exists());
+    }
+
+    #[tokio::test]
+    async fn a_rebuild_that_fails_leaves_no_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = DeltaStore::open(dir.path()).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        let r: Result<()> = store
+            .atomically(async |s: &mut DeltaStore| {
+                s.remove_all_tables().await?;
+                s.write(
+                    "imports",
+                    to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
+                    WriteMode::Append,
+                )
+                .await?;
+                Err(Error::Internal("the rebuild failed".into()))
+            })
+            .await;
+        assert!(r.is_err());
+        assert_eq!(store.version("imports").await.unwrap(), None);
+        assert_eq!(store.row_count("imports").await.unwrap(), 0);
+        assert!(
+            store.remove_all_tables().await.is_err(),
+            "only inside a unit"
+        );
     }
 
     #[tokio::test]

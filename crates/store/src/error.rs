@@ -44,6 +44,9 @@ pub enum Error {
         /// What failed.
         detail: String,
     },
+    /// A write failed and undoing it failed too; the journal keeps what to restore.
+    #[error("{0}")]
+    Unfinished(String),
     /// A broken invariant: this is a bug in orewatch, please report it.
     #[error("internal error (this is a bug in orewatch): {0}")]
     Internal(String),

@@ -211,13 +211,8 @@ pub async fn run(ctx: &Context, args: &ExposureArgs) -> Result<()> {
     out.notes
         .extend(window_note(&events, day, i64::from(p.window_days)));
     if let Some(country) = region_country {
-        let extra: Vec<String> = filters
-            .iter()
-            .filter(|f| f.starts_with("array_has("))
-            .cloned()
-            .collect();
         out.notes
-            .extend(super::sites::unregioned_note(&store, country, &area, &extra).await?);
+            .extend(super::sites::unregioned_note(&store, country, &area, &filters).await?);
     }
     out.meta("area", area);
     out.meta("as_of", day.to_string());

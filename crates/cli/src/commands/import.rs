@@ -2,24 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::json;
 
 use crate::args::Source;
 use crate::context::Context;
 use crate::load::{self, commit, parse_source, read_inputs, source_name};
 use crate::output::Output;
-
-/// The tables `init --force` clears before rebuilding.
-fn clear(ctx: &Context) -> Result<()> {
-    for def in orewatch_store::tables::TABLES {
-        let dir = ctx.data_dir.join(def.name);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
-        }
-    }
-    Ok(())
-}
 
 /// `orewatch init [--force]`.
 pub async fn init(ctx: &Context, force: bool) -> Result<()> {
@@ -32,11 +21,7 @@ pub async fn init(ctx: &Context, force: bool) -> Result<()> {
         );
         return Ok(());
     }
-    if force {
-        clear(ctx)?;
-        store = ctx.open_store().await?;
-    }
-    load::init(ctx, &mut store).await?;
+    load::init(ctx, &mut store, force).await?;
     let mut out = Output::new(&["table", "rows"]);
     for def in orewatch_store::tables::TABLES {
         out.row(vec![

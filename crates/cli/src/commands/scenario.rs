@@ -101,9 +101,15 @@ pub async fn supply_chain(
             let country: CountryCode = code.parse()?;
             // A capacity below production is passed on: the model then leaves no spare
             // (rather than the default spare fraction a missing capacity gets).
+            // Only a capacity of the same series (the same Type): a cement plant's clinker
+            // capacity is not its cement capacity.
             let cap = of_stage
                 .iter()
-                .find(|c| c.measure == "capacity" && c.iso3.as_deref() == Some(code))
+                .find(|c| {
+                    c.measure == "capacity"
+                        && c.iso3.as_deref() == Some(code)
+                        && c.series == *series
+                })
                 .and_then(|c| c.value);
             // A country printed on two rows (U.S. helium) is one supplier with the sum.
             if let Some(s) = suppliers

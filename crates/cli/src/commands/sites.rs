@@ -29,19 +29,25 @@ pub fn parse_lat_lon(s: &str) -> Result<LatLon> {
     LatLon::try_new(lat, lon).with_context(|| format!("--near {s:?}"))
 }
 
-/// The note for a `--region` selection: how many sites of the region's country (with the same
-/// extra filters) have no region, because their source names none, and so cannot be in it.
+/// The note for a `--region` selection: how many sites of the region's country (with the
+/// selection's mineral filter, taken from `selection`) have no region, because their source
+/// names none, and so cannot be in it.
 pub async fn unregioned_note(
     store: &orewatch_store::DeltaStore,
     country: orewatch_core::CountryCode,
     region: &str,
-    extra: &[String],
+    selection: &[String],
 ) -> Result<Option<String>> {
     let mut filters = vec![
         format!("iso3 = {}", lit(country.as_str())),
         "region IS NULL".to_string(),
     ];
-    filters.extend(extra.iter().cloned());
+    filters.extend(
+        selection
+            .iter()
+            .filter(|f| f.starts_with("array_has("))
+            .cloned(),
+    );
     #[derive(serde::Deserialize)]
     struct N {
         n: i64,
@@ -153,13 +159,8 @@ pub async fn run(ctx: &Context, args: &SitesArgs) -> Result<()> {
     }
     out.meta("matched", total);
     if let Some((country, region)) = &region_country {
-        let extra: Vec<String> = filters
-            .iter()
-            .filter(|f| f.starts_with("array_has("))
-            .cloned()
-            .collect();
         out.notes
-            .extend(unregioned_note(&store, *country, region, &extra).await?);
+            .extend(unregioned_note(&store, *country, region, &filters).await?);
     }
     if total > args.limit {
         out.notes.push(format!(
