@@ -566,6 +566,20 @@ mod tests {
             .collect()
     }
 
+    /// A store in `dir` whose `imports` table holds one row, "a" from x.csv (version 0).
+    async fn store_with_a(dir: &Path) -> DeltaStore {
+        let mut store = DeltaStore::open(dir).await.unwrap();
+        store
+            .write(
+                "imports",
+                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
+                WriteMode::Append,
+            )
+            .await
+            .unwrap();
+        store
+    }
+
     fn sourced(id: &str, source: &str, file: &str) -> ImportRow {
         ImportRow {
             source: source.into(),
@@ -576,15 +590,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_unit_restores_every_table_it_wrote() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = DeltaStore::open(dir.path()).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let mut store = store_with_a(dir.path()).await;
         // One unit writes `imports` (again) and creates `rejects`, then fails.
         let r: Result<()> = store
             .atomically(async |s: &mut DeltaStore| {
@@ -635,15 +641,7 @@ mod tests {
     #[tokio::test]
     async fn an_interrupted_unit_is_rolled_back_when_the_store_is_opened() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = DeltaStore::open(dir.path()).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let mut store = store_with_a(dir.path()).await;
         // A process wrote `imports` v1 and created `rejects`, then died: its journal says
         // imports was at v0 and rejects did not exist.
         store
@@ -681,15 +679,7 @@ mod tests {
     #[tokio::test]
     async fn a_unit_first_undoes_a_writer_that_died_after_the_store_was_opened() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = DeltaStore::open(dir.path()).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let mut store = store_with_a(dir.path()).await;
         // Another process wrote imports v1 and died, leaving its journal; this store was
         // already open, so `open` could not see it.
         let mut other = DeltaStore::open(dir.path()).await.unwrap();
@@ -723,15 +713,7 @@ mod tests {
     #[tokio::test]
     async fn a_rebuild_that_fails_leaves_no_table() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = DeltaStore::open(dir.path()).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let mut store = store_with_a(dir.path()).await;
         let r: Result<()> = store
             .atomically(async |s: &mut DeltaStore| {
                 s.remove_all_tables().await?;
@@ -800,15 +782,7 @@ mod tests {
     #[tokio::test]
     async fn queries_cannot_write() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = DeltaStore::open(dir.path()).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let store = store_with_a(dir.path()).await;
         let out = dir.path().join("copied.csv");
         for q in [
             "INSERT INTO imports SELECT * FROM imports".to_string(),
@@ -879,15 +853,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_of_another_table_is_refused_and_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = DeltaStore::open(dir.path()).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let mut store = store_with_a(dir.path()).await;
         let wrong = to_batch("imports", &[row("b", "x.csv", 1)]).unwrap();
         assert!(
             store
