@@ -198,14 +198,26 @@ fn a_revised_wgi_release_replaces_the_older_estimates() {
     let f = store.path().join("WGIData_2024update.csv");
     std::fs::write(&f, revised.join("\n")).unwrap();
     crate::common::ok(store.path(), &["import", "wgi", f.to_str().unwrap()]);
-    let pv = |site: &str| {
+    let pv = |as_of: &str| {
         let v = json(
             store.path(),
-            &["exposure", "--site", site, "--as-of", "2024-01-01"],
+            &[
+                "exposure",
+                "--site",
+                "gsc_world_tin_tungsten:393",
+                "--as-of",
+                as_of,
+            ],
         );
         v["meta"]["wgi_pv"].clone()
     };
-    let cod = pv("gsc_world_tin_tungsten:393");
-    assert_eq!(cod["year"], 2022);
-    assert_eq!(cod["estimate"], 1.5, "{cod}");
+    // On 1 November 2024 the 2024 update (data through 2023) is out: its 2022 revision counts
+    // (COD has no 2023 figure in it, so 2022 is the latest year).
+    let late = pv("2024-11-01");
+    assert_eq!(late["year"], 2022);
+    assert_eq!(late["estimate"], 1.5, "{late}");
+    // On 1 January 2024 only the 2023 update was out: the figure as first published.
+    let early = pv("2024-01-01");
+    assert_eq!(early["year"], 2022);
+    assert_eq!(early["estimate"], -1.97774624824524, "{early}");
 }

@@ -16,6 +16,17 @@ pub const GOVERNANCE_LATEST: &str = "(SELECT * EXCLUDE (release_rank) FROM (SELE
      row_number() OVER (PARTITION BY iso3, year, dimension ORDER BY release DESC) AS release_rank \
      FROM governance) WHERE release_rank = 1)";
 
+/// [`GOVERNANCE_LATEST`] among the releases up to `release` (`"2023 update"`): what was
+/// published by a day, for readings as of that day (a later update revises earlier years).
+pub fn governance_released_by(release: &str) -> String {
+    format!(
+        "(SELECT * EXCLUDE (release_rank) FROM (SELECT *, row_number() OVER (PARTITION BY iso3, \
+         year, dimension ORDER BY release DESC) AS release_rank FROM governance WHERE release <= {}) \
+         WHERE release_rank = 1)",
+        lit(release)
+    )
+}
+
 /// The (release, year) pairs that have production figures of a mineral at a stage, newest
 /// release first, then newest year first.
 pub async fn production_vintages<E: Engine>(

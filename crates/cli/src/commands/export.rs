@@ -8,7 +8,7 @@ use datafusion::dataframe::DataFrameWriteOptions;
 use orewatch_core::exposure::{self, ExposureParams, SecurityParams, SourceClass, security_score};
 use orewatch_core::geo::LatLon;
 use orewatch_store::Engine;
-use orewatch_store::queries::GOVERNANCE_LATEST;
+use orewatch_store::queries::governance_released_by;
 use orewatch_store::records::SiteRow;
 use orewatch_store::rows::from_batches;
 use orewatch_store::tables::table_def;
@@ -174,12 +174,13 @@ async fn geojson(
                     .as_ref()
                     .map_or_else(|| chrono::Utc::now().date_naive(), |(day, _)| *day),
             );
+            let released = governance_released_by(&format!("{} update", published + 1));
             let pv: Vec<Pv> = from_batches(
                 "governance",
                 &store
                     .sql(&format!(
-                        "SELECT g.iso3, g.estimate FROM {GOVERNANCE_LATEST} AS g JOIN \
-                         (SELECT iso3, MAX(year) AS y FROM {GOVERNANCE_LATEST} AS x WHERE dimension = 'PV' \
+                        "SELECT g.iso3, g.estimate FROM {released} AS g JOIN \
+                         (SELECT iso3, MAX(year) AS y FROM {released} AS x WHERE dimension = 'PV' \
                           AND estimate IS NOT NULL AND year <= {published} GROUP BY iso3) m \
                          ON g.iso3 = m.iso3 AND g.year = m.y WHERE g.dimension = 'PV'"
                     ))

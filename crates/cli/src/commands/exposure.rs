@@ -10,7 +10,7 @@ use orewatch_core::exposure::{
 use orewatch_core::geo::{LatLon, haversine_km};
 use orewatch_core::model::conflict::ConflictEvent;
 use orewatch_core::{CountryCode, RegionCode};
-use orewatch_store::queries::{GOVERNANCE_LATEST, lit};
+use orewatch_store::queries::{governance_released_by, lit};
 use orewatch_store::records::{EventRow, SiteRow};
 use orewatch_store::rows::from_batches;
 use orewatch_store::{DeltaStore, Engine};
@@ -92,11 +92,16 @@ fn params(args: &ExposureArgs) -> ExposureParams {
     }
 }
 
+/// The WGI political stability of `country` as published by `day`: the latest year up to the
+/// last one published by then ([`wgi_latest_published_year`]), from the newest release out by
+/// then (the update with data through year Y is "Y+1 update").
 async fn pv_estimate(
     store: &DeltaStore,
     country: Option<&str>,
-    year: i32,
+    day: NaiveDate,
 ) -> Result<Option<(i32, f64)>> {
+    let year = wgi_latest_published_year(day);
+    let released = governance_released_by(&format!("{} update", year + 1));
     let Some(c) = country else { return Ok(None) };
     #[derive(serde::Deserialize)]
     struct Pv {
@@ -104,8 +109,9 @@ async fn pv_estimate(
         estimate: Option<f64>,
     }
     let q = format!(
-        "SELECT year, estimate FROM {GOVERNANCE_LATEST} AS governance WHERE dimension = 'PV' AND iso3 = {} AND year <= {year} \
+        "SELECT year, estimate FROM {} AS governance WHERE dimension = 'PV' AND iso3 = {} AND year <= {year} \
          AND estimate IS NOT NULL ORDER BY year DESC LIMIT 1",
+        released,
         lit(c)
     );
     let rows: Vec<Pv> = from_batches("governance", &store.sql(&q).await?)?;
@@ -241,7 +247,7 @@ async fn site(
     let index = EventIndex::new(events);
     let ex = index.explain(loc, p, day)?;
     // The WGI as published by the as-of day (the update of year Y appears in the autumn of Y + 1).
-    let pv = pv_estimate(store, s.iso3.as_deref(), wgi_latest_published_year(day)).await?;
+    let pv = pv_estimate(store, s.iso3.as_deref(), day).await?;
     let sec = security_score(
         ex.exposure.score,
         pv.map(|x| x.1),
