@@ -566,15 +566,27 @@ mod tests {
             .collect()
     }
 
+    /// Writes `rows` to `imports`.
+    async fn put(s: &mut DeltaStore, rows: &[ImportRow], mode: WriteMode) -> Result<u64> {
+        s.write("imports", to_batch("imports", rows).unwrap(), mode)
+            .await
+    }
+
+    /// Creates the `rejects` table, empty.
+    async fn touch_rejects(s: &mut DeltaStore) -> Result<u64> {
+        let none: Vec<crate::records::RejectRow> = Vec::new();
+        s.write(
+            "rejects",
+            to_batch("rejects", &none).unwrap(),
+            WriteMode::Append,
+        )
+        .await
+    }
+
     /// A store in `dir` whose `imports` table holds one row, "a" from x.csv (version 0).
     async fn store_with_a(dir: &Path) -> DeltaStore {
         let mut store = DeltaStore::open(dir).await.unwrap();
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1)]).unwrap(),
-                WriteMode::Append,
-            )
+        put(&mut store, &[row("a", "x.csv", 1)], WriteMode::Append)
             .await
             .unwrap();
         store
@@ -594,18 +606,8 @@ mod tests {
         // One unit writes `imports` (again) and creates `rejects`, then fails.
         let r: Result<()> = store
             .atomically(async |s: &mut DeltaStore| {
-                s.write(
-                    "imports",
-                    to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
-                    WriteMode::ReplaceAll,
-                )
-                .await?;
-                s.write(
-                    "rejects",
-                    to_batch("rejects", &Vec::<crate::records::RejectRow>::new()).unwrap(),
-                    WriteMode::Append,
-                )
-                .await?;
+                put(s, &[row("b", "y.csv", 2)], WriteMode::ReplaceAll).await?;
+                touch_rejects(s).await?;
                 assert_eq!(ids(s).await, vec!["b"], "the unit sees its own writes");
                 Err(Error::Internal("a later step failed".into()))
             })
@@ -625,12 +627,7 @@ mod tests {
         // A unit that succeeds keeps its writes.
         store
             .atomically(async |s: &mut DeltaStore| -> Result<()> {
-                s.write(
-                    "imports",
-                    to_batch("imports", &[row("c", "z.csv", 3)]).unwrap(),
-                    WriteMode::Append,
-                )
-                .await?;
+                put(s, &[row("c", "z.csv", 3)], WriteMode::Append).await?;
                 Ok(())
             })
             .await
@@ -644,22 +641,10 @@ mod tests {
         let mut store = store_with_a(dir.path()).await;
         // A process wrote `imports` v1 and created `rejects`, then died: its journal says
         // imports was at v0 and rejects did not exist.
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
-                WriteMode::ReplaceAll,
-            )
+        put(&mut store, &[row("b", "y.csv", 2)], WriteMode::ReplaceAll)
             .await
             .unwrap();
-        store
-            .write(
-                "rejects",
-                to_batch("rejects", &Vec::<crate::records::RejectRow>::new()).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        touch_rejects(&mut store).await.unwrap();
         std::fs::write(
             dir.path().join(JOURNAL_FILE),
             r#"{"imports": 0, "rejects": null}"#,
@@ -683,24 +668,12 @@ mod tests {
         // Another process wrote imports v1 and died, leaving its journal; this store was
         // already open, so `open` could not see it.
         let mut other = DeltaStore::open(dir.path()).await.unwrap();
-        other
-            .write(
-                "imports",
-                to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
-                WriteMode::ReplaceAll,
-            )
+        put(&mut other, &[row("b", "y.csv", 2)], WriteMode::ReplaceAll)
             .await
             .unwrap();
         std::fs::write(dir.path().join(JOURNAL_FILE), r#"{"imports": 0}"#).unwrap();
         drop(other);
-        store
-            .write(
-                "rejects",
-                to_batch("rejects", &Vec::<crate::records::RejectRow>::new()).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        touch_rejects(&mut store).await.unwrap();
         assert_eq!(store.recovered(), ["imports"]);
         assert_eq!(
             ids(&store).await,
@@ -717,12 +690,7 @@ mod tests {
         let r: Result<()> = store
             .atomically(async |s: &mut DeltaStore| {
                 s.remove_all_tables().await?;
-                s.write(
-                    "imports",
-                    to_batch("imports", &[row("b", "y.csv", 2)]).unwrap(),
-                    WriteMode::Append,
-                )
-                .await?;
+                put(s, &[row("b", "y.csv", 2)], WriteMode::Append).await?;
                 Err(Error::Internal("the rebuild failed".into()))
             })
             .await;
@@ -744,28 +712,26 @@ mod tests {
             files: vec!["events.csv".into()],
         };
         for (id, source) in [("u1", "ucdp-ged"), ("a1", "acled")] {
-            store
-                .write(
-                    "imports",
-                    to_batch("imports", &[sourced(id, source, "events.csv")]).unwrap(),
-                    replace(source),
-                )
-                .await
-                .unwrap();
+            put(
+                &mut store,
+                &[sourced(id, source, "events.csv")],
+                replace(source),
+            )
+            .await
+            .unwrap();
         }
         assert_eq!(
             ids(&store).await,
             vec!["a1", "u1"],
             "ACLED's events.csv keeps UCDP's"
         );
-        store
-            .write(
-                "imports",
-                to_batch("imports", &[sourced("a2", "acled", "events.csv")]).unwrap(),
-                replace("acled"),
-            )
-            .await
-            .unwrap();
+        put(
+            &mut store,
+            &[sourced("a2", "acled", "events.csv")],
+            replace("acled"),
+        )
+        .await
+        .unwrap();
         assert_eq!(ids(&store).await, vec!["a2", "u1"]);
         // An empty batch clears that source's rows of the file.
         store
@@ -809,14 +775,13 @@ mod tests {
             0,
             "an unwritten table is empty"
         );
-        let v0 = store
-            .write(
-                "imports",
-                to_batch("imports", &[row("a", "x.csv", 1), row("b", "y.csv", 2)]).unwrap(),
-                WriteMode::Append,
-            )
-            .await
-            .unwrap();
+        let v0 = put(
+            &mut store,
+            &[row("a", "x.csv", 1), row("b", "y.csv", 2)],
+            WriteMode::Append,
+        )
+        .await
+        .unwrap();
         assert_eq!(v0, 0);
         // Re-importing x.csv replaces its row and keeps y.csv's.
         let v1 = store

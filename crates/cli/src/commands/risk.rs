@@ -17,7 +17,7 @@ use orewatch_core::metrics::usgs_lens::{self, UsgsLensInputs};
 use orewatch_core::model::eu::{EuEndUseShare, EuSupplyShare, SupplyScope};
 use orewatch_core::model::governance::GovernanceRecord;
 use orewatch_core::model::trade::{TradeDirection, TradeFlow};
-use orewatch_core::model::{Dimension, Party, ProductionRecord, Qualifier, Stage};
+use orewatch_core::model::{Dimension, Party, ProductionRecord, Qualifier, Stage, per_country};
 use orewatch_store::queries::{GOVERNANCE_LATEST, lit};
 use orewatch_store::records::{
     EuEndUseRow, EuSupplyShareRow, GovernanceRow, ImportRelianceRow, ProductionRow, TradeRow,
@@ -391,19 +391,9 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
             .iter()
             .find(|r| r.party.aggregate() == Some(orewatch_core::model::Aggregate::OtherCountries))
             .and_then(|r| r.value);
-        // One supplier per country: a country printed on two rows (U.S. helium, extracted
-        // from natural gas and from the Cliffside Field) is summed.
-        let mut countries: Vec<&ProductionRecord> = Vec::new();
-        let mut q: Vec<f64> = Vec::new();
-        for r in recs.iter().filter(|r| r.party.country().is_some()) {
-            match countries.iter().position(|c| c.party == r.party) {
-                Some(i) => q[i] += r.value.unwrap_or(0.0),
-                None => {
-                    countries.push(r);
-                    q.push(r.value.unwrap_or(0.0));
-                }
-            }
-        }
+        // One supplier per country (a country on two rows is summed).
+        let producers = per_country(recs.iter());
+        let q: Vec<f64> = producers.iter().map(|p| p.1).collect();
         // A supply whose concentration cannot be computed (every country withheld, a world
         // total below the countries) keeps its row, with the reason.
         let conc = match concentration_with_remainder(&q, world, other) {
@@ -413,11 +403,7 @@ pub async fn run(ctx: &Context, args: &RiskArgs) -> Result<()> {
                 row.top3 = Some(c.top3);
                 row.n_minus_1 = Some(c.n_minus_1);
                 row.share_base = Some(c.base.as_str());
-                row.leading = c
-                    .shares
-                    .first()
-                    .and_then(|(i, _)| countries[*i].party.country())
-                    .map(|c| c.to_string());
+                row.leading = c.shares.first().map(|(i, _)| producers[*i].0.to_string());
                 Some(c)
             }
             Err(e) => {

@@ -56,7 +56,7 @@ use super::concentration::concentration_with_remainder;
 use super::eu::{InputOrigin, InputRef, SHARE_SUM_TOLERANCE, WgiScore, merge_input};
 use super::import_reliance::PublishedNir;
 use crate::model::country::{Aggregate, Party};
-use crate::model::production::{Measure, ProductionRecord};
+use crate::model::production::{Measure, ProductionRecord, per_country};
 use crate::{CountryCode, Error, Result};
 
 /// The governance risk of a producer without a WGI score: the middle of the 0–1 scale.
@@ -151,7 +151,6 @@ pub fn disruption_potential_from_production(
     };
     let mut inputs = Vec::new();
     let mut world = None;
-    let mut producers: Vec<(Option<CountryCode>, f64)> = Vec::new();
     let mut remainder = 0.0;
     for r in &rows {
         if r.mineral != first.mineral || r.stage != first.stage || r.series != first.series {
@@ -169,15 +168,11 @@ pub fn disruption_potential_from_production(
         );
         match r.party {
             Party::Aggregate(Aggregate::World) => world = Some(v),
-            // A country printed on two rows (U.S. helium: extracted from natural gas, and from
-            // the Cliffside Field) is one producer.
-            Party::Country(c) => match producers.iter_mut().find(|p| p.0 == Some(c)) {
-                Some(p) => p.1 += v,
-                None => producers.push((Some(c), v)),
-            },
+            Party::Country(_) => {}
             Party::Aggregate(_) => remainder += v,
         }
     }
+    let producers = per_country(rows.iter().copied().filter(|r| r.value.is_some()));
     if producers.is_empty() {
         return Err(Error::NoData {
             what: format!("no country production figure for {year}"),
@@ -188,7 +183,7 @@ pub fn disruption_potential_from_production(
     let c = concentration_with_remainder(&quantities, world, rem)?;
     let mut shares = Vec::with_capacity(producers.len());
     for &(i, share) in &c.shares {
-        let country = producers[i].0;
+        let country = Some(producers[i].0);
         let w = match country.and_then(|k| wgi.get(&k)) {
             Some(score) => {
                 merge_input(&mut inputs, score.input.clone());

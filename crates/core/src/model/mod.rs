@@ -29,7 +29,7 @@ pub mod units;
 
 pub use country::{Aggregate, Country, Party};
 pub use mineral::{HsCode, Mineral, MineralGroup};
-pub use production::{Measure, ProductionRecord, Qualifier};
+pub use production::{Measure, ProductionRecord, Qualifier, per_country};
 pub use provenance::Provenance;
 pub use region::Region;
 pub use stage::Stage;

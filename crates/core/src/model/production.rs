@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::MineralId;
 use crate::model::country::Party;
 use crate::model::provenance::Provenance;
 use crate::model::stage::Stage;
 use crate::model::units::Unit;
+use crate::{CountryCode, MineralId};
 
 /// Which quantity a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -82,6 +82,26 @@ impl Qualifier {
     }
 }
 
+/// The country figures of one table as one quantity per producer, in the order countries first
+/// appear: a country the table prints on two rows (U.S. helium, extracted from natural gas and
+/// from the Cliffside Field) is one producer with the sum. A missing value counts 0; aggregate
+/// rows are left out.
+///
+pub fn per_country<'a>(
+    records: impl IntoIterator<Item = &'a ProductionRecord>,
+) -> Vec<(CountryCode, f64)> {
+    let mut out: Vec<(CountryCode, f64)> = Vec::new();
+    for r in records {
+        let Some(c) = r.party.country() else { continue };
+        let v = r.value.unwrap_or(0.0);
+        match out.iter_mut().find(|p| p.0 == c) {
+            Some(p) => p.1 += v,
+            None => out.push((c, v)),
+        }
+    }
+    out
+}
+
 /// One published figure: a country's (or aggregate's) production, capacity or reserves of a
 /// mineral at a stage in a year, from one release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,4 +141,57 @@ pub struct ProductionRecord {
     pub notes: String,
     /// Where it came from.
     pub provenance: Provenance,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Aggregate;
+
+    fn record(party: Party, value: Option<f64>) -> ProductionRecord {
+        ProductionRecord {
+            release: "MCS2024".into(),
+            mineral: MineralId::try_new("helium").unwrap(),
+            party,
+            country_raw: String::new(),
+            stage: Stage::Mining,
+            measure: Measure::Production,
+            series: "Mine production, helium".into(),
+            year: Some(2023),
+            value,
+            unit: Unit::Tonne,
+            original_value: value,
+            original_unit: Unit::Tonne,
+            value_raw: String::new(),
+            qualifier: Qualifier::Exact,
+            estimated: false,
+            notes: String::new(),
+            provenance: Provenance {
+                source: "USGS MCS".into(),
+                release: "MCS2024".into(),
+                file: "mcs2024-heliu_world.csv".into(),
+                line: 2,
+            },
+        }
+    }
+
+    #[test]
+    fn a_country_on_two_rows_is_one_producer() {
+        // MCS2024 helium 2023 (million m³): United States 60 + 19, Qatar 66, South Africa
+        // withheld, world total 170.
+        let usa: CountryCode = "USA".parse().unwrap();
+        let qat: CountryCode = "QAT".parse().unwrap();
+        let zaf: CountryCode = "ZAF".parse().unwrap();
+        let rows = [
+            record(Party::Country(usa), Some(60.0)),
+            record(Party::Country(qat), Some(66.0)),
+            record(Party::Country(usa), Some(19.0)),
+            record(Party::Country(zaf), None),
+            record(Party::Aggregate(Aggregate::World), Some(170.0)),
+        ];
+        assert_eq!(
+            per_country(&rows),
+            vec![(usa, 79.0), (qat, 66.0), (zaf, 0.0)]
+        );
+    }
 }
